@@ -1,0 +1,173 @@
+"""Callbacks: thin wiring between the layout and the pure figure builders.
+
+Server callbacks run only when the layer, the country or the URL changes. The year slider, play,
+keys and URL writing are clientside (assets/atlas.js), so moving through the years never calls the
+server.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dash import ClientsideFunction, Dash, Input, Output, State, html, no_update
+
+from . import figures
+from .data import AtlasData
+from .layout import IDS, legend, source_line
+from .urlstate import parse_query
+
+
+def effective_layer(data: AtlasData, base: str, per_capita: str | None) -> str:
+    """The indicator shown: the selected layer, or its per-1,000 twin when asked for."""
+    layer = data.indicators.get(base) or data.indicators["cis"]
+    if per_capita == "per1000" and layer.get("per_1000"):
+        return layer["per_1000"]
+    return layer["id"]
+
+
+def panel_content(data: AtlasData, layer_id: str, iso3: str, year: int) -> dict[str, Any]:
+    org_ids = list(data.orgs)
+    regime_ids = [i for i in ("vdem_row", "fh_status") if i in data.indicators]
+    events = figures.country_events(data, iso3)
+    items = [html.Li([html.Span(e.date, className="ev-date"), " ", html.Strong(e.title), html.Br(),
+                      html.Span(e.text), html.Br(), html.Small(f"Source: {e.source}", className="ev-src")])
+             for e in events.itertuples(index=False)]
+    return {
+        "title": f"{data.names_en[iso3]} · {data.names_ru.get(iso3, '')}",
+        "series": figures.country_series_figure(data, layer_id, iso3, year),
+        "memberships": figures.timeline_figure(data, iso3, year, org_ids, "Memberships"),
+        "regime": figures.timeline_figure(data, iso3, year, regime_ids, "Political regime"),
+        "events": items or [html.Li("No events recorded for this country.")],
+    }
+
+
+def register(app: Dash, data: AtlasData) -> None:
+    layers = {i["id"] for i in data.indicators.values() if i["map"]}
+
+    @app.callback(
+        Output(IDS["layer"], "value"),
+        Output("per-capita", "value"),
+        Output(IDS["slider"], "value"),
+        Output("selected-country", "data"),
+        Output("notice", "children"),
+        Input("url-query", "data"),
+        State(IDS["layer"], "value"),
+        State("per-capita", "value"),
+        State(IDS["slider"], "value"),
+        State("selected-country", "data"),
+        prevent_initial_call=True,
+    )
+    def restore_from_url(query: Any, cur_layer: str, cur_pc: str, cur_year: int, cur_country: str | None):
+        search = query.get("search", "") if isinstance(query, dict) else ""
+        state = parse_query(search, layers)
+        ind = data.indicators[state.layer]
+        base, pc = (ind["per_1000_of"], "per1000") if ind.get("per_1000_of") else (state.layer, "count")
+        notice = [html.Span(n) for n in state.notices] if state.notices else None
+
+        def changed(new: Any, old: Any) -> Any:
+            return no_update if new == old else new
+
+        return (changed(base, cur_layer), changed(pc, cur_pc), changed(state.year, cur_year),
+                changed(state.country, cur_country), notice)
+
+    @app.callback(
+        Output("frames", "data"),
+        Output(IDS["map"], "figure"),
+        Output("legend", "children"),
+        Output("source-line", "children"),
+        Output("layer-description", "children"),
+        Output("per-capita-box", "style"),
+        Input(IDS["layer"], "value"),
+        Input("per-capita", "value"),
+        State(IDS["slider"], "value"),
+        State("selected-country", "data"),
+        prevent_initial_call=True,
+    )
+    def load_layer(base: str, per_capita: str, year: int, country: str | None):
+        if base not in data.indicators:
+            return (no_update,) * 6
+        layer_id = effective_layer(data, base, per_capita)
+        show_toggle = bool(data.indicators[base].get("per_1000"))
+        return (
+            figures.layer_frames(data, layer_id),
+            figures.map_figure(data, layer_id, int(year), country),
+            legend(data, layer_id),
+            source_line(data, layer_id),
+            data.indicators[layer_id]["description"],
+            {"display": "block"} if show_toggle else {"display": "none"},
+        )
+
+    @app.callback(
+        Output(IDS["panel"], "hidden"),
+        Output("panel-title", "children"),
+        Output("panel-series", "figure"),
+        Output("panel-memberships", "figure"),
+        Output("panel-regime", "figure"),
+        Output("panel-events", "children"),
+        Input("selected-country", "data"),
+        Input("frames", "data"),
+        State(IDS["slider"], "value"),
+        prevent_initial_call=True,
+    )
+    def render_panel(iso3: str | None, frames: dict[str, Any] | None, year: int):
+        if not iso3 or iso3 not in data.names_en:
+            return True, no_update, no_update, no_update, no_update, no_update
+        layer_id = (frames or {}).get("layer", "cis")
+        c = panel_content(data, layer_id, iso3, int(year))
+        return False, c["title"], c["series"], c["memberships"], c["regime"], c["events"]
+
+    cs = "atlas"
+    app.clientside_callback(ClientsideFunction(cs, "readUrl"),
+                            Output("url-query", "data"), Input("meta", "data"))
+    app.clientside_callback(ClientsideFunction(cs, "showYear"),
+                            Output(IDS["map"], "figure", allow_duplicate=True),
+                            Output("events-title", "children"),
+                            Output("events-strip", "children"),
+                            Input(IDS["slider"], "value"),
+                            Input("selected-country", "data"),
+                            State("frames", "data"),
+                            State(IDS["map"], "figure"),
+                            State("meta", "data"),
+                            prevent_initial_call="initial_duplicate")
+    app.clientside_callback(ClientsideFunction(cs, "markPanelYear"),
+                            Output("panel-series", "figure", allow_duplicate=True),
+                            Output("panel-memberships", "figure", allow_duplicate=True),
+                            Output("panel-regime", "figure", allow_duplicate=True),
+                            Input(IDS["slider"], "value"),
+                            State("panel-series", "figure"),
+                            State("panel-memberships", "figure"),
+                            State("panel-regime", "figure"),
+                            prevent_initial_call=True)
+    app.clientside_callback(ClientsideFunction(cs, "selectCountry"),
+                            Output("selected-country", "data", allow_duplicate=True),
+                            Input(IDS["map"], "clickData"),
+                            Input("panel-close", "n_clicks"),
+                            State("selected-country", "data"),
+                            State("meta", "data"),
+                            prevent_initial_call=True)
+    app.clientside_callback(ClientsideFunction(cs, "writeUrl"),
+                            Output("url-written", "data"),
+                            Input(IDS["layer"], "value"),
+                            Input("per-capita", "value"),
+                            Input(IDS["slider"], "value"),
+                            Input("selected-country", "data"),
+                            State("meta", "data"),
+                            State("play-timer", "disabled"),
+                            prevent_initial_call=True)
+    app.clientside_callback(ClientsideFunction(cs, "togglePlay"),
+                            Output("play-timer", "disabled"),
+                            Output(IDS["play"], "children"),
+                            Output(IDS["play"], "aria-pressed"),
+                            Input(IDS["play"], "n_clicks"),
+                            State("play-timer", "disabled"),
+                            State(IDS["slider"], "value"),
+                            State("meta", "data"),
+                            prevent_initial_call=True)
+    app.clientside_callback(ClientsideFunction(cs, "tick"),
+                            Output(IDS["slider"], "value", allow_duplicate=True),
+                            Output("play-timer", "disabled", allow_duplicate=True),
+                            Output(IDS["play"], "children", allow_duplicate=True),
+                            Input("play-timer", "n_intervals"),
+                            State(IDS["slider"], "value"),
+                            State("meta", "data"),
+                            prevent_initial_call=True)

@@ -1,0 +1,317 @@
+"""Pure figure builders: (data, state) → plotly figure dicts and view models.
+
+Nothing here touches Dash or the browser, so every function is unit-tested directly. The map's
+per-year content is precomputed as "frames" that the browser swaps in without a server call.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from typing import Any
+
+import pandas as pd
+
+from . import palettes
+from .config import ISO3, YEARS
+from .data import AtlasData
+from .formatting import fmt_value
+
+# The map's view: a conic projection centred on the region, with explicit ranges, so that the
+# whole space from Kaliningrad to Chukotka fills the frame (fitbounds would zoom out to the whole
+# world because Chukotka crosses ±180°).
+GEO_VIEW: dict[str, Any] = {
+    "projection": {"type": "conic equal area", "rotation": {"lon": 95, "lat": 0},
+                   "parallels": [50, 70], "scale": 1.0},
+    "lonaxis": {"range": [20, 190]},
+    "lataxis": {"range": [34, 78]},
+    "center": {"lon": 80, "lat": 56},
+    "visible": False,
+    "showframe": False,
+    "showland": False,
+    "showocean": False,
+    "showlakes": False,
+    "showcountries": False,
+    "showcoastlines": False,
+    "bgcolor": palettes.OCEAN,
+}
+NO_DATA_CLASS = -1
+NO_DATA_LABEL = "No data"
+
+
+# ------------------------------------------------------------------------------------ values
+def class_index(layer: dict[str, Any], value: float | None, category: str | None) -> int:
+    """The legend class of a value, or NO_DATA_CLASS."""
+    if layer["kind"] == "categorical":
+        ids = [c["id"] for c in layer["classes"]]
+        return ids.index(category) if category in ids else NO_DATA_CLASS
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return NO_DATA_CLASS
+    return bisect.bisect_right(layer["breaks"], value)
+
+
+def _layer_values(data: AtlasData, layer_id: str) -> dict[tuple[str, int], dict[str, Any]]:
+    """(iso3, year) → {value, category, label, source, note, basis} for one layer."""
+    layer = data.indicators[layer_id]
+    out: dict[tuple[str, int], dict[str, Any]] = {}
+    if data.is_membership(layer_id):
+        labels = {c["id"]: c["label"] for c in layer["classes"]}
+        rows = data.status[data.status["org"] == layer_id]
+        for r in rows.itertuples(index=False):
+            out[(r.iso3, int(r.year))] = {
+                "value": None, "category": r.status, "label": labels[r.status],
+                "source": r.source or data.source_short["atlas_memberships"],
+                "note": "", "basis": r.basis,
+            }
+        return out
+    short = data.source_short
+    labels = {c["id"]: c["label"] for c in layer["classes"]}
+    rows = data.observations[data.observations["indicator"] == layer_id]
+    for r in rows.itertuples(index=False):
+        value = None if pd.isna(r.value) else float(r.value)
+        if layer["kind"] == "categorical":
+            label = labels.get(r.category, r.category)
+        else:
+            label = fmt_value(value, layer["unit"])
+        out[(r.iso3, int(r.year))] = {
+            "value": value, "category": r.category, "label": label,
+            "source": short.get(r.source_id, r.source_id), "note": r.note, "basis": "",
+        }
+    return out
+
+
+def hover_text(data: AtlasData, layer: dict[str, Any], iso3: str, year: int,
+               rec: dict[str, Any] | None) -> str:
+    name = data.names_en[iso3]
+    head = f"<b>{name}</b> · {year}"
+    if rec is None:
+        return f"{head}<br>{layer['short_label']}: <b>no data</b>"
+    lines = [head, f"{layer['short_label']}: <b>{rec['label']}</b>"]
+    if rec.get("basis"):
+        lines.append(rec["basis"])
+    if rec.get("note"):
+        lines.append(f"<i>{rec['note']}</i>")
+    lines.append(f"<span style='font-size:11px'>Source: {rec['source']}</span>")
+    return "<br>".join(lines)
+
+
+# ------------------------------------------------------------------------------------ frames
+def contested_frames(data: AtlasData) -> dict[str, dict[str, Any]]:
+    """Year → the contested territories shown that year (ids and tooltips)."""
+    out: dict[str, dict[str, Any]] = {}
+    feats = data.contested_geo["features"]
+    for year in YEARS:
+        ids, texts = [], []
+        for f in feats:
+            p = f["properties"]
+            if p["year_from"] <= year and (p["year_to"] is None or year <= p["year_to"]):
+                ids.append(f["id"])
+                approx = " (outline approximate)" if p.get("approximate") else ""
+                state = data.names_en.get(p["state"], p["state"])
+                texts.append(f"<b>{p['name_en']}</b>{approx} · {year}<br>{p['status_note']}"
+                             f"<br>Internationally recognised as part of {state}.")
+        out[str(year)] = {"locations": ids, "z": [0] * len(ids), "text": texts}
+    return out
+
+
+def layer_frames(data: AtlasData, layer_id: str) -> dict[str, Any]:
+    """Everything the browser needs to show any year of one layer without asking the server.
+
+    Computed once per layer and kept in ``data.cache`` (the data never change while running)."""
+    key = ("frames", layer_id)
+    if key not in data.cache:
+        data.cache[key] = _frames(data, layer_id)
+    return data.cache[key]
+
+
+def _frames(data: AtlasData, layer_id: str) -> dict[str, Any]:
+    layer = data.indicators[layer_id]
+    values = _layer_values(data, layer_id)
+    contested = contested_frames(data)
+    years: dict[str, Any] = {}
+    for year in YEARS:
+        z, text = [], []
+        for iso3 in ISO3:
+            rec = values.get((iso3, year))
+            z.append(class_index(layer, rec["value"], rec["category"]) if rec else NO_DATA_CLASS)
+            text.append(hover_text(data, layer, iso3, year, rec))
+        years[str(year)] = {"z": z, "text": text, "contested": contested[str(year)],
+                            "has_data": any(v != NO_DATA_CLASS for v in z)}
+    return {"layer": layer_id, "years": years}
+
+
+# ------------------------------------------------------------------------------------ map
+def discrete_colorscale(colors: list[str]) -> list[list[Any]]:
+    """A stepped colorscale for integer z from -1 (no data) to len(colors)-1."""
+    steps = [palettes.NO_DATA, *colors]
+    n = len(steps)
+    scale: list[list[Any]] = []
+    for i, c in enumerate(steps):
+        scale.append([i / n, c])
+        scale.append([(i + 1) / n, c])
+    return scale
+
+
+def legend_items(data: AtlasData, layer_id: str) -> list[dict[str, str]]:
+    layer = data.indicators[layer_id]
+    items = [{"label": c["label"], "color": c["color"]} for c in layer["classes"]]
+    items.append({"label": NO_DATA_LABEL, "color": palettes.NO_DATA})
+    return items
+
+
+def _label_trace(data: AtlasData) -> dict[str, Any]:
+    lons, lats, names = [], [], []
+    for f in data.states_geo["features"]:
+        p = f["properties"]
+        lons.append(p["label_lon"])
+        lats.append(p["label_lat"])
+        names.append(p["iso3"] if p["iso3"] in _SMALL else data.names_en[p["iso3"]])
+    return {
+        "type": "scattergeo", "lon": lons, "lat": lats, "text": names, "mode": "text",
+        "textfont": {"size": 12, "color": "#1b1b1b", "family": "system-ui, sans-serif",
+                     "shadow": "1px 1px 1px #fff, -1px -1px 1px #fff, 1px -1px 1px #fff, -1px 1px 1px #fff"},
+        "hoverinfo": "skip", "showlegend": False, "name": "labels",
+    }
+
+
+_SMALL = {"ARM", "AZE", "GEO", "MDA", "EST", "LVA", "LTU"}
+
+
+def map_figure(data: AtlasData, layer_id: str, year: int, selected: str | None = None) -> dict[str, Any]:
+    """The full map figure for one layer and year (the browser later swaps years in)."""
+    layer = data.indicators[layer_id]
+    frames = layer_frames(data, layer_id)
+    frame = frames["years"][str(year)]
+    n = len(layer["classes"])
+    ctx_ids = [f["id"] for f in data.context_geo["features"]]
+    line_w = [2.5 if iso3 == selected else 0.6 for iso3 in ISO3]
+    line_c = ["#000000" if iso3 == selected else palettes.BORDER for iso3 in ISO3]
+    traces = [
+        {"type": "choropleth", "name": "context", "geojson": data.context_geo,
+         "featureidkey": "id", "locations": ctx_ids, "z": [0] * len(ctx_ids),
+         "colorscale": [[0, palettes.CONTEXT_FILL], [1, palettes.CONTEXT_FILL]],
+         "showscale": False, "hoverinfo": "skip",
+         "marker": {"line": {"color": palettes.CONTEXT_LINE, "width": 0.5}}},
+        {"type": "choropleth", "name": "states", "geojson": data.states_geo,
+         "featureidkey": "id", "locations": list(ISO3), "z": frame["z"],
+         "zmin": -1, "zmax": n - 1, "colorscale": discrete_colorscale([c["color"] for c in layer["classes"]]),
+         "showscale": False, "hovertext": frame["text"], "hovertemplate": "%{hovertext}<extra></extra>",
+         "marker": {"line": {"color": line_c, "width": line_w}}},
+        {"type": "choropleth", "name": "contested", "geojson": data.contested_geo,
+         "featureidkey": "id", "locations": frame["contested"]["locations"],
+         "z": frame["contested"]["z"], "zmin": 0, "zmax": 1,
+         "colorscale": [[0, "rgba(20,20,20,0.16)"], [1, "rgba(20,20,20,0.16)"]],
+         "showscale": False, "hovertext": frame["contested"]["text"],
+         "hovertemplate": "%{hovertext}<extra></extra>",
+         "marker": {"line": {"color": palettes.CONTESTED_LINE, "width": 1.4}}},
+        _label_trace(data),
+    ]
+    return {
+        "data": traces,
+        "layout": {
+            "geo": GEO_VIEW,
+            "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
+            "paper_bgcolor": "rgba(0,0,0,0)",
+            "dragmode": False,
+            "showlegend": False,
+            "hoverlabel": {"bgcolor": "#ffffff", "bordercolor": "#333", "font": {"size": 13}},
+            "annotations": [{
+                "text": str(year), "x": 0.01, "y": 0.98, "xref": "paper", "yref": "paper",
+                "xanchor": "left", "yanchor": "top", "showarrow": False,
+                "font": {"size": 34, "color": "#1b1b1b"}, "name": "year",
+            }],
+            "uirevision": "map",
+        },
+    }
+
+
+# ------------------------------------------------------------------------------------ panel
+def country_series_figure(data: AtlasData, layer_id: str, iso3: str, year: int) -> dict[str, Any]:
+    """The layer's series for one country, with the selected year marked."""
+    layer = data.indicators[layer_id]
+    values = _layer_values(data, layer_id)
+    xs = [y for y in YEARS if (iso3, y) in values]
+    if layer["kind"] == "categorical":
+        ids = [c["id"] for c in layer["classes"]]
+        ys = [values[(iso3, y)]["label"] for y in xs]
+        colors = [layer["classes"][ids.index(values[(iso3, y)]["category"])]["color"] for y in xs]
+        trace = {"type": "scatter", "mode": "markers", "x": xs, "y": ys,
+                 "marker": {"color": colors, "size": 11, "symbol": "square",
+                            "line": {"color": "#555", "width": 0.5}},
+                 "hovertemplate": "%{x}: %{y}<extra></extra>"}
+        yaxis = {"type": "category", "categoryorder": "array",
+                 "categoryarray": [c["label"] for c in reversed(layer["classes"])],
+                 "automargin": True}
+    else:
+        ys = [values[(iso3, y)]["value"] for y in xs]
+        trace = {"type": "scatter", "mode": "lines+markers", "x": xs, "y": ys,
+                 "line": {"color": "#2171b5", "width": 2}, "marker": {"size": 5},
+                 "hovertemplate": "%{x}: %{y:,.4~g}<extra></extra>"}
+        yaxis = {"title": {"text": layer["unit"]}, "automargin": True, "zeroline": True}
+    return {
+        "data": [trace],
+        "layout": {
+            "height": 220, "margin": {"l": 10, "r": 10, "t": 30, "b": 30},
+            "title": {"text": f"{layer['short_label']}, {data.names_en[iso3]}", "font": {"size": 13}},
+            "xaxis": {"range": [YEARS[0] - 0.5, YEARS[-1] + 0.5], "dtick": 5},
+            "yaxis": yaxis,
+            "shapes": [year_marker(year)],
+            "plot_bgcolor": "#fafafa", "paper_bgcolor": "rgba(0,0,0,0)",
+            "annotations": [] if xs else [{"text": "No data for this country", "showarrow": False,
+                                           "xref": "paper", "yref": "paper", "x": 0.5, "y": 0.5}],
+        },
+    }
+
+
+def year_marker(year: int) -> dict[str, Any]:
+    return {"type": "line", "x0": year, "x1": year, "xref": "x", "yref": "paper", "y0": 0, "y1": 1,
+            "line": {"color": "#d62728", "width": 2, "dash": "dot"}, "name": "year"}
+
+
+def timeline_figure(data: AtlasData, iso3: str, year: int, layer_ids: list[str], title: str) -> dict[str, Any]:
+    """A status strip per layer (rows) across the years, for memberships and regimes."""
+    traces = []
+    rows = []
+    for lid in layer_ids:
+        layer = data.indicators[lid]
+        values = _layer_values(data, lid)
+        colors = {c["id"]: c["color"] for c in layer["classes"]}
+        xs, texts, cols = [], [], []
+        for y in YEARS:
+            rec = values.get((iso3, y))
+            if rec is None:
+                continue
+            xs.append(y)
+            cols.append(colors.get(rec["category"], palettes.NO_DATA) if layer["kind"] == "categorical"
+                        else layer["classes"][class_index(layer, rec["value"], None)]["color"])
+            texts.append(f"{layer['short_label']} {y}: {rec['label']}"
+                         + (f" — {rec['basis']}" if rec.get("basis") else ""))
+        rows.append(layer["short_label"])
+        traces.append({"type": "bar", "orientation": "h", "x": [1] * len(xs),
+                       "base": [x - 0.5 for x in xs],
+                       "y": [layer["short_label"]] * len(xs), "marker": {"color": cols, "line": {"width": 0}},
+                       "hovertext": texts, "hovertemplate": "%{hovertext}<extra></extra>", "width": 0.8,
+                       "showlegend": False, "name": lid})
+    return {
+        "data": traces,
+        "layout": {
+            "height": 40 + 26 * len(rows), "barmode": "overlay",
+            "margin": {"l": 10, "r": 10, "t": 28, "b": 24},
+            "title": {"text": title, "font": {"size": 13}},
+            "xaxis": {"range": [YEARS[0] - 0.5, YEARS[-1] + 0.5], "dtick": 5},
+            "yaxis": {"autorange": "reversed", "automargin": True, "categoryorder": "array",
+                      "categoryarray": rows},
+            "shapes": [year_marker(year)],
+            "plot_bgcolor": "#ffffff", "paper_bgcolor": "rgba(0,0,0,0)",
+        },
+    }
+
+
+def country_events(data: AtlasData, iso3: str) -> pd.DataFrame:
+    ev = data.events
+    mask = ev["countries"].map(lambda s: iso3 in s.split(";") or s == "")
+    return ev[mask & (ev["countries"] != "")]
+
+
+def year_events(data: AtlasData, year: int) -> pd.DataFrame:
+    return data.events[data.events["year"] == year]

@@ -1,0 +1,31 @@
+"""Number formatting, shared by legends, tooltips, tables and downloads."""
+
+from __future__ import annotations
+
+import math
+
+
+def fmt_number(v: float) -> str:
+    """Compact, readable numbers: 1,000 / 0.5 / −10 (typographic minus)."""
+    if float(v).is_integer():
+        s = f"{int(v):,}"
+    else:
+        s = f"{v:,.3f}".rstrip("0").rstrip(".")
+    return s.replace("-", "−")
+
+
+def fmt_value(value: float | None, unit: str) -> str:
+    """A value with its unit, for tooltips: '12,345 persons', '3.2 per 1,000 population'."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "no data"
+    if abs(value) >= 100 or float(value).is_integer():
+        num = fmt_number(round(value))
+    elif abs(value) >= 1:
+        num = fmt_number(round(value, 2))
+    else:
+        num = f"{value:.3g}".replace("-", "−")
+    if unit in ("persons",):
+        return f"{num} people" if value != 1 else "1 person"
+    if unit.startswith("index") or unit.startswith("score") or unit.startswith("rating"):
+        return num
+    return f"{num} {unit}"

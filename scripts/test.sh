@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# The test command (README, CI): installs what the tests need, then lints and runs every test,
+# browser tests included (Debian's Chromium, headless). Exits non-zero on any failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PIP_DISABLE_PIP_VERSION_CHECK=1
+python3 -m pip install -q -e ".[test]"
+if ! [ -x /usr/bin/chromium ]; then
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  fi
+fi
+python3 -m ruff check .
+python3 -m pytest "$@"
