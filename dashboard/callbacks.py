@@ -128,7 +128,7 @@ def register(app: Dash, data: AtlasData) -> None:
                             State("frames", "data"),
                             State(IDS["map"], "figure"),
                             State("meta", "data"),
-                            prevent_initial_call="initial_duplicate")
+                            prevent_initial_call=True)
     app.clientside_callback(ClientsideFunction(cs, "markPanelYear"),
                             Output("panel-series", "figure", allow_duplicate=True),
                             Output("panel-memberships", "figure", allow_duplicate=True),

@@ -21,11 +21,11 @@ from .formatting import fmt_value
 # whole space from Kaliningrad to Chukotka fills the frame (fitbounds would zoom out to the whole
 # world because Chukotka crosses ±180°).
 GEO_VIEW: dict[str, Any] = {
-    "projection": {"type": "conic equal area", "rotation": {"lon": 95, "lat": 0},
-                   "parallels": [50, 70], "scale": 1.0},
-    "lonaxis": {"range": [20, 190]},
-    "lataxis": {"range": [34, 78]},
-    "center": {"lon": 80, "lat": 56},
+    "projection": {"type": "conic equal area", "rotation": {"lon": 105, "lat": 0},
+                   "parallels": [40, 68], "scale": 1.15},
+    "lonaxis": {"range": [18, 192]},
+    "lataxis": {"range": [28, 82]},
+    "center": {"lon": 94, "lat": 57},
     "visible": False,
     "showframe": False,
     "showland": False,
@@ -269,38 +269,45 @@ def year_marker(year: int) -> dict[str, Any]:
 
 
 def timeline_figure(data: AtlasData, iso3: str, year: int, layer_ids: list[str], title: str) -> dict[str, Any]:
-    """A status strip per layer (rows) across the years, for memberships and regimes."""
-    traces = []
-    rows = []
+    """A status strip per layer (rows) across the years, for memberships and regimes.
+
+    Drawn as one heatmap whose cells index a shared list of colours, so every layer keeps its own
+    legend colours."""
+    colours: list[str] = [palettes.NO_DATA]
+    rows, z, text = [], [], []
     for lid in layer_ids:
         layer = data.indicators[lid]
         values = _layer_values(data, lid)
-        colors = {c["id"]: c["color"] for c in layer["classes"]}
-        xs, texts, cols = [], [], []
+        row_z, row_t = [], []
         for y in YEARS:
             rec = values.get((iso3, y))
             if rec is None:
-                continue
-            xs.append(y)
-            cols.append(colors.get(rec["category"], palettes.NO_DATA) if layer["kind"] == "categorical"
-                        else layer["classes"][class_index(layer, rec["value"], None)]["color"])
-            texts.append(f"{layer['short_label']} {y}: {rec['label']}"
-                         + (f" — {rec['basis']}" if rec.get("basis") else ""))
+                colour, label = palettes.NO_DATA, "no data"
+            else:
+                cls = class_index(layer, rec["value"], rec["category"])
+                colour = layer["classes"][cls]["color"] if cls >= 0 else palettes.NO_DATA
+                label = rec["label"] + (f" — {rec['basis']}" if rec.get("basis") else "")
+            if colour not in colours:
+                colours.append(colour)
+            row_z.append(colours.index(colour))
+            row_t.append(f"{layer['short_label']} {y}: {label}")
         rows.append(layer["short_label"])
-        traces.append({"type": "bar", "orientation": "h", "x": [1] * len(xs),
-                       "base": [x - 0.5 for x in xs],
-                       "y": [layer["short_label"]] * len(xs), "marker": {"color": cols, "line": {"width": 0}},
-                       "hovertext": texts, "hovertemplate": "%{hovertext}<extra></extra>", "width": 0.8,
-                       "showlegend": False, "name": lid})
+        z.append(row_z)
+        text.append(row_t)
+    n = len(colours)
+    scale = []
+    for i, c in enumerate(colours):
+        scale += [[i / n, c], [(i + 1) / n, c]]
     return {
-        "data": traces,
+        "data": [{"type": "heatmap", "x": list(YEARS), "y": rows, "z": z, "zmin": -0.5, "zmax": n - 0.5,
+                  "colorscale": scale, "showscale": False, "xgap": 1, "ygap": 3,
+                  "hovertext": text, "hovertemplate": "%{hovertext}<extra></extra>"}],
         "layout": {
-            "height": 40 + 26 * len(rows), "barmode": "overlay",
+            "height": 46 + 24 * len(rows),
             "margin": {"l": 10, "r": 10, "t": 28, "b": 24},
             "title": {"text": title, "font": {"size": 13}},
-            "xaxis": {"range": [YEARS[0] - 0.5, YEARS[-1] + 0.5], "dtick": 5},
-            "yaxis": {"autorange": "reversed", "automargin": True, "categoryorder": "array",
-                      "categoryarray": rows},
+            "xaxis": {"range": [YEARS[0] - 0.5, YEARS[-1] + 0.5], "dtick": 5, "tickangle": 0},
+            "yaxis": {"autorange": "reversed", "automargin": True},
             "shapes": [year_marker(year)],
             "plot_bgcolor": "#ffffff", "paper_bgcolor": "rgba(0,0,0,0)",
         },

@@ -61,6 +61,15 @@ def source_line(data: AtlasData, layer_id: str) -> list[Any]:
     ]
 
 
+def events_list(data: AtlasData, year: int) -> list[Any]:
+    """The events of a year (server-rendered for the first paint; assets/atlas.js renders the same
+    markup when the year changes)."""
+    items = [html.Li([html.Span(e.date, className="ev-date"), " ", html.Strong(e.title), " — " + e.text,
+                      html.Small(f" ({e.source})", className="ev-src")], title=e.source)
+             for e in figures.year_events(data, year).itertuples(index=False)]
+    return items or [html.Li("No events recorded for this year.", className="ev-none")]
+
+
 def meta(data: AtlasData) -> dict[str, Any]:
     """Facts the browser needs for URL handling, keys and the panel (small, static)."""
     inds = {i["id"]: {"per_1000": i.get("per_1000"), "per_1000_of": i.get("per_1000_of"),
@@ -119,7 +128,7 @@ def build_layout(data: AtlasData) -> html.Div:
                 html.P(id="source-line", className="source-line", children=source_line(data, layer_id)),
                 html.Section(className="events", **{"aria-label": "Events of the selected year"}, children=[
                     html.H2(id="events-title", children=f"Events in {year}"),
-                    html.Ul(id="events-strip", className="events-strip"),
+                    html.Ul(id="events-strip", className="events-strip", children=events_list(data, year)),
                 ]),
             ]),
             html.Aside(id=IDS["panel"], className="country-panel", hidden=True,

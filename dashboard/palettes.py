@@ -8,11 +8,11 @@ first class to the last.
 
 from __future__ import annotations
 
-NO_DATA = "#b0b0b0"        # countries without a value: mid grey, never a palette colour
-CONTEXT_FILL = "#ecebe7"   # neighbours outside the 15
-CONTEXT_LINE = "#c9c7c0"
+NO_DATA = "#9b9b9b"        # countries without a value: mid grey, never a palette colour
+CONTEXT_FILL = "#e6e3dc"   # neighbours outside the 15
+CONTEXT_LINE = "#fbfaf8"
 BORDER = "#ffffff"
-OCEAN = "#dfe9f0"
+OCEAN = "#f5f7f9"
 CONTESTED_LINE = "#1f1f1f"
 
 # ColorBrewer schemes (Cynthia Brewer, colorbrewer2.org; Apache-2.0), 9-class versions.

@@ -9,6 +9,7 @@ from .callbacks import register
 from .config import ASSETS_DIR
 from .data import get_data
 from .layout import build_layout
+from .static_cache import install as install_static_cache
 
 
 def create_app() -> Dash:
@@ -26,6 +27,7 @@ def create_app() -> Dash:
     )
     app.layout = build_layout(data)
     register(app, data)
+    install_static_cache(app.server)
 
     @app.server.get("/healthz")
     def healthz():  # type: ignore[no-untyped-def]

@@ -29,16 +29,31 @@ sys.path.insert(0, str(ROOT))
 
 from dashboard.config import GEODATA_DIR  # noqa: E402
 
-# The projection that shows Kaliningrad to Chukotka in one view.
-PROJECTION: dict[str, Any] = {
-    "type": "conic equal area",
-    "rotation": {"lon": 100},
-    "parallels": [50, 70],
+# The view that shows Kaliningrad to Chukotka (recommended for the app's map).
+REGION: dict[str, Any] = {
+    "projection": {"type": "conic equal area", "rotation": {"lon": 100},
+                   "parallels": [50, 70]},
+    "lonaxis": {"range": [15, 185]},
+    "lataxis": {"range": [37, 84]},
 }
-REGION = {"lonaxis_range": [18, 192], "lataxis_range": [34, 80]}
-CLOSE_UPS: dict[str, dict[str, Any]] = {
-    "eastern_europe": {"lonaxis_range": [20, 42], "lataxis_range": [43, 60]},
-    "caucasus": {"lonaxis_range": [38.5, 51], "lataxis_range": [38, 44.5]},
+
+
+def _close_up(lon: tuple[float, float], lat: tuple[float, float]) -> dict[str, Any]:
+    """A zoomed view; plotly needs the rotation at the view's centre longitude."""
+    return {
+        "projection": {"type": "conic equal area", "rotation": {"lon": sum(lon) / 2},
+                       "parallels": [lat[0] + 2, lat[1] - 2]},
+        "lonaxis": {"range": list(lon)},
+        "lataxis": {"range": list(lat)},
+    }
+
+
+VIEWS: dict[str, tuple[dict[str, Any], int, int]] = {
+    "region": (REGION, 1000, 600),
+    "eastern_europe": (_close_up((20, 42), (43, 60)), 900, 800),
+    "caucasus": (_close_up((38.5, 51), (38, 44.5)), 1000, 700),
+    "central_asia": (_close_up((52, 81), (35, 46)), 1000, 600),
+    "chukotka": (_close_up((150, 200), (55, 73)), 900, 600),
 }
 
 
@@ -46,7 +61,7 @@ def _load(path: Path) -> dict[str, Any]:
     return json.loads(path.read_text(encoding="utf-8"))
 
 
-def figure(geodata: Path, ranges: dict[str, Any], title: str) -> go.Figure:
+def figure(geodata: Path, view: dict[str, Any], title: str) -> go.Figure:
     states = _load(geodata / "successor_states.geojson")
     context = _load(geodata / "context.geojson")
     contested = _load(geodata / "contested.geojson")
@@ -77,9 +92,8 @@ def figure(geodata: Path, ranges: dict[str, Any], title: str) -> go.Figure:
         text=[t for _, _, t in labels], mode="text", textfont={"size": 10, "color": "black"},
     ))
     fig.update_geos(
-        projection=PROJECTION, showcountries=False, showcoastlines=False, showland=False,
-        showframe=False, showocean=False, showlakes=False, bgcolor="#eef4fa",
-        lonaxis={"range": ranges["lonaxis_range"]}, lataxis={"range": ranges["lataxis_range"]},
+        showcountries=False, showcoastlines=False, showland=False, showframe=False,
+        showocean=False, showlakes=False, bgcolor="#eef4fa", **view,
     )
     fig.update_layout(title=title, margin={"l": 0, "r": 0, "t": 30, "b": 0}, showlegend=False)
     return fig
@@ -105,14 +119,11 @@ def main(argv: list[str]) -> None:
     if "BROWSER_PATH" not in os.environ and Path("/usr/bin/chromium").exists():
         os.environ["BROWSER_PATH"] = "/usr/bin/chromium"
     pio.defaults.topojson = _offline_base_map(Path(tempfile.mkdtemp(prefix="topojson-")))
-    views = {"region": REGION, **CLOSE_UPS}
-    for name, ranges in views.items():
-        fig = figure(geodata, ranges, f"geodata preview: {name}")
+    for name, (view, width, height) in VIEWS.items():
+        fig = figure(geodata, view, f"geodata preview: {name}")
         out = out_dir / f"geodata_preview_{name}.png"
-        width, height = (1400, 800) if name == "region" else (1000, 800)
         fig.write_image(out, width=width, height=height)
         print(out)
-
 
 if __name__ == "__main__":
     main(sys.argv)

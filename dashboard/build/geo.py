@@ -20,8 +20,9 @@ Method (pure and deterministic; no dates, no randomness):
    areas containing it; faces are merged into "atoms" (country × contested set), and thin
    slivers caused by 1:50m lines running next to 1:10m borders are merged into a neighbour.
 4. Simplify the atoms as one polygon coverage (``shapely.coverage_simplify``) in an
-   equal-area sinusoidal plane (km), so neighbours stay gap-free and shared borders stay
-   shared; states, neighbours and contested areas are then unions of atoms.
+   equal-area plane (km), so neighbours stay gap-free and shared borders stay shared;
+   then simplify the neighbours harder, keeping every edge they share with a state.
+   States, neighbours and contested areas are unions of atoms.
 5. Densify long segments (d3-geo draws great-circle arcs), round to 3 decimals, drop
    repeated points and degenerate rings, and orient rings for d3-geo: exterior rings
    clockwise, holes counter-clockwise (the opposite of RFC 7946).
@@ -29,12 +30,13 @@ Method (pure and deterministic; no dates, no randomness):
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import itertools
 import json
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -65,17 +67,21 @@ WINDOW_BOXES: tuple[tuple[float, float, float, float], ...] = (
     (10.0, 25.0, 180.0, 85.0),
     (-180.0, 25.0, -165.0, 85.0),
 )
-# Equal-area plane for simplification: sinusoidal projection centred on the region.
-CENTRAL_LON = 100.0
+# Equal-area plane for simplification: Lambert cylindrical equal-area, true at 55°N.
+STANDARD_LAT = 55.0
 EARTH_RADIUS_KM = 6371.0088
 # Visvalingam-Whyatt tolerance (km; removes triangles smaller than about tolerance²).
-SIMPLIFY_TOLERANCE_KM = 7.0
+SIMPLIFY_TOLERANCE_KM = 6.0
+# Neighbours (grey background) are simplified harder, except along the states' borders.
+CONTEXT_TOLERANCE_KM = 20.0
 # Islands (parts touching no other country) smaller than this are dropped (km²).
 MIN_ISLAND_KM2_STATES = 150.0
 MIN_ISLAND_KM2_CONTEXT = 1500.0
 # A part of a contested/remainder atom is a sliver if thinner or smaller than this.
-SLIVER_WIDTH_KM = 1.5
+SLIVER_WIDTH_KM = 2.0
 SLIVER_AREA_KM2 = 10.0
+# 1:50m contested polygons are extended to their state's 1:10m outline within this (deg).
+BORDER_SNAP_DEG = 0.05
 # Snap-rounding grid for noding (the sources have 6 decimals).
 NODING_GRID = 1e-6
 # Longest segment kept (degrees); longer ones are densified so that great-circle arcs
@@ -86,7 +92,7 @@ DECIMALS = 3
 NE_CREDIT = "Made with Natural Earth (public domain)"
 
 
-@dataclass(frozen=True)
+@dataclasses.dataclass(frozen=True)
 class ContestedArea:
     """One feature of the contested layer and the recipe for its geometry.
 
@@ -111,15 +117,14 @@ SRC_BREAKAWAY = "Natural Earth 1:50m admin-0 breakaway and disputed areas (publi
 SRC_ADMIN1 = "Natural Earth 1:10m admin-1 states and provinces (public domain)"
 
 # Years follow the rule "what held on 31 December of the year"; year_to None = ongoing.
-# The reasons for each choice are documented in geodata/sources/PROVENANCE.md (section 6).
+# The reasons for each choice are documented in geodata/sources/PROVENANCE.md (section 8).
 CONTESTED: tuple[ContestedArea, ...] = (
     ContestedArea(
         id="abkhazia", state="GEO", name_en="Abkhazia", name_ru="Абхазия",
         year_from=1993, year_to=None, approximate=False,
         status_note=(
             "Internationally recognised as part of Georgia; outside Georgian government "
-            "control since the 1992–1993 war, recognised as independent by Russia in 2008. "
-            "The upper Kodori Gorge stayed under Georgian control until 2008."
+            "control since the 1992–1993 war. Russia recognised it as independent in 2008."
         ),
         source=SRC_ADMIN1 + ", unit GE-AB",
         admin1=("GE-AB",),
@@ -136,12 +141,12 @@ CONTESTED: tuple[ContestedArea, ...] = (
     ),
     ContestedArea(
         id="donbas_2014", state="UKR",
-        name_en="Russian-controlled parts of Donetsk and Luhansk oblasts (2014–2022)",
-        name_ru="Неподконтрольные Украине части Донецкой и Луганской областей (2014–2022)",
+        name_en="Parts of Donetsk and Luhansk oblasts outside Ukrainian government control",
+        name_ru="Части Донецкой и Луганской областей вне контроля правительства Украины",
         year_from=2014, year_to=2021, approximate=False,
         status_note=(
-            "Parts of Ukraine's Donetsk and Luhansk oblasts held by Russian-backed forces "
-            "behind the 2014/15 line of contact, until the full-scale invasion of February 2022."
+            "Internationally recognised as part of Ukraine; held by Russian-backed forces "
+            "behind the 2014/15 line of contact until the full-scale invasion of February 2022."
         ),
         source=SRC_BREAKAWAY + ", BRK_A3 C02 and C03",
         breakaway=("C02", "C03"),
@@ -164,9 +169,9 @@ CONTESTED: tuple[ContestedArea, ...] = (
         name_ru="Нагорный Карабах (после прекращения огня 2020 года)",
         year_from=2020, year_to=2022, approximate=True,
         status_note=(
-            "Internationally recognised as part of Azerbaijan; the area left to the Armenian "
-            "authorities by the November 2020 ceasefire, taken over by Azerbaijan in "
-            "September 2023. Approximated by districts, so Hadrut is wrongly included."
+            "Internationally recognised as part of Azerbaijan; left to the Armenian authorities "
+            "by the November 2020 ceasefire and taken over by Azerbaijan in September 2023. "
+            "Approximated by districts."
         ),
         source=(
             SRC_ADMIN1 + ", districts AZ-XA, AZ-XCI, AZ-XVD, AZ-TAR, intersected with "
@@ -181,9 +186,9 @@ CONTESTED: tuple[ContestedArea, ...] = (
         name_ru="Донецкая, Луганская, Запорожская и Херсонская области (аннексия объявлена Россией)",
         year_from=2022, year_to=None, approximate=True,
         status_note=(
-            "Internationally recognised as part of Ukraine; Russia declared their annexation "
-            "in September 2022 but occupies only part of them, changing over time; whole "
-            "oblasts are shown."
+            "Internationally recognised as part of Ukraine; Russia declared their annexation in "
+            "September 2022. It occupies only part of them, changing over time; whole oblasts "
+            "are shown."
         ),
         source=SRC_ADMIN1 + ", units UA-14, UA-09, UA-23, UA-65",
         admin1=("UA-14", "UA-09", "UA-23", "UA-65"),
@@ -193,8 +198,7 @@ CONTESTED: tuple[ContestedArea, ...] = (
         year_from=1992, year_to=None, approximate=False,
         status_note=(
             "Internationally recognised as part of Georgia; outside Georgian government "
-            "control since the 1991–1992 conflict, recognised as independent by Russia in "
-            "2008. Until 2008 Akhalgori and some villages stayed under Georgian control."
+            "control since the 1991–1992 conflict. Russia recognised it as independent in 2008."
         ),
         source=SRC_BREAKAWAY + ", BRK_A3 B37",
         breakaway=("B37",),
@@ -204,8 +208,7 @@ CONTESTED: tuple[ContestedArea, ...] = (
         year_from=1992, year_to=None, approximate=False,
         status_note=(
             "Internationally recognised as part of Moldova; controlled by separatist "
-            "authorities since the 1992 war. The polygon is the left bank only; Bender "
-            "(Tighina), also under their control, is not included."
+            "authorities since the 1992 war. Shown without Bender (Tighina), which they also hold."
         ),
         source=SRC_BREAKAWAY + ", BRK_A3 B36",
         breakaway=("B36",),
@@ -281,7 +284,7 @@ def fix_mojibake(text: str) -> str:
     return repaired
 
 
-@dataclass
+@dataclasses.dataclass
 class Country:
     id: str
     iso3: str | None
@@ -291,8 +294,9 @@ class Country:
     geometry: Geometry
 
 
-@dataclass
+@dataclasses.dataclass
 class Sources:
+    paths: dict[str, Path]
     states: dict[str, Country]
     context: dict[str, Country]
     contested: dict[str, Geometry]
@@ -342,24 +346,39 @@ def read_sources(src_dir: Path) -> Sources:
                   {c for area in CONTESTED for c in area.admin1})
     contested: dict[str, Geometry] = {}
     for area in CONTESTED:
-        pieces = []
-        if area.admin1:
-            pieces.append(shapely.union_all([adm1[c] for c in area.admin1], grid_size=NODING_GRID))
-        if area.breakaway:
-            pieces.append(shapely.union_all([brk[c] for c in area.breakaway],
-                                            grid_size=NODING_GRID))
-        geom = pieces[0]
-        for piece in pieces[1:]:
-            geom = shapely.intersection(geom, piece, grid_size=NODING_GRID)
-        geom = shapely.intersection(geom, states[area.state].geometry, grid_size=NODING_GRID)
-        geom = _polygons_only(geom)
+        geom = _contested_geometry(area, states[area.state].geometry, adm1, brk)
         if geom.is_empty:
             where = paths[BREAKAWAY_FILE] if area.breakaway else paths[ADMIN1_FILE]
             raise BuildError(where, f"{area.id}: does not overlap {area.state}")
         contested[area.id] = geom
 
     checksums = {name: _sha256(paths[name]) for name in SOURCE_FILES}
-    return Sources(states=states, context=context, contested=contested, checksums=checksums)
+    return Sources(paths=paths, states=states, context=context, contested=contested,
+                   checksums=checksums)
+
+
+def _contested_geometry(area: ContestedArea, state: Geometry, adm1: dict[str, Geometry],
+                        brk: dict[str, Geometry]) -> Geometry:
+    """The area's geometry, clipped to its recognised state.
+
+    The 1:50m breakaway polygons do not follow the 1:10m borders and coasts exactly; where
+    such a polygon comes within ``BORDER_SNAP_DEG`` of its state's outline, it is extended
+    to that outline, so no thin strip of "rest of the state" is left along a border.
+    """
+    pieces = []
+    if area.admin1:
+        pieces.append(shapely.union_all([adm1[c] for c in area.admin1], grid_size=NODING_GRID))
+    if area.breakaway:
+        pieces.append(shapely.union_all([brk[c] for c in area.breakaway],
+                                        grid_size=NODING_GRID))
+    geom = pieces[0]
+    for piece in pieces[1:]:
+        geom = shapely.intersection(geom, piece, grid_size=NODING_GRID)
+    if area.breakaway:
+        near_outline = shapely.intersection(shapely.buffer(geom, BORDER_SNAP_DEG),
+                                            shapely.buffer(state.boundary, BORDER_SNAP_DEG))
+        geom = shapely.union(geom, near_outline, grid_size=NODING_GRID)
+    return _polygons_only(shapely.intersection(geom, state, grid_size=NODING_GRID))
 
 
 # --- geometry helpers -------------------------------------------------------------------
@@ -371,16 +390,20 @@ def _polygons_only(geom: Geometry) -> Geometry:
 
 
 def _forward(xy: np.ndarray) -> np.ndarray:
-    """lon/lat degrees → sinusoidal km (equal-area)."""
-    phi = np.radians(xy[:, 1])
-    x = EARTH_RADIUS_KM * np.radians(xy[:, 0] - CENTRAL_LON) * np.cos(phi)
-    return np.column_stack([x, EARTH_RADIUS_KM * phi])
+    """lon/lat degrees → km in Lambert's cylindrical equal-area projection (standard
+    parallel ``STANDARD_LAT``). x is linear in longitude, so the ±180° seam stays a seam
+    and straight edges barely bend."""
+    k = math.cos(math.radians(STANDARD_LAT))
+    x = EARTH_RADIUS_KM * k * np.radians(xy[:, 0])
+    y = EARTH_RADIUS_KM / k * np.sin(np.radians(xy[:, 1]))
+    return np.column_stack([x, y])
 
 
 def _inverse(xy: np.ndarray) -> np.ndarray:
-    phi = xy[:, 1] / EARTH_RADIUS_KM
-    lon = CENTRAL_LON + np.degrees(xy[:, 0] / (EARTH_RADIUS_KM * np.cos(phi)))
-    return np.column_stack([np.clip(lon, -180.0, 180.0), np.degrees(phi)])
+    k = math.cos(math.radians(STANDARD_LAT))
+    lon = np.degrees(xy[:, 0] / (EARTH_RADIUS_KM * k))
+    lat = np.degrees(np.arcsin(np.clip(xy[:, 1] * k / EARTH_RADIUS_KM, -1.0, 1.0)))
+    return np.column_stack([np.clip(lon, -180.0, 180.0), lat])
 
 
 def to_km(geom: Any) -> Any:
@@ -391,11 +414,13 @@ def from_km(geom: Any) -> Any:
     return shapely.transform(geom, _inverse)
 
 
-def _drop_small_islands(countries: dict[str, Country], min_km2: dict[str, float]) -> None:
-    """Remove polygon parts smaller than the country's threshold that touch no other
-    country (islands). Enclaves and exclaves bordering a neighbour are kept."""
+def _without_small_islands(countries: dict[str, Country],
+                           min_km2: dict[str, float]) -> dict[str, Country]:
+    """Copies without the polygon parts smaller than the country's threshold that touch no
+    other country (islands). Enclaves and exclaves bordering a neighbour are kept."""
     ids = sorted(countries)
     tree = shapely.STRtree([countries[c].geometry for c in ids])
+    out: dict[str, Country] = {}
     for cid in ids:
         country = countries[cid]
         parts = list(shapely.get_parts(country.geometry))
@@ -410,7 +435,8 @@ def _drop_small_islands(countries: dict[str, Country], min_km2: dict[str, float]
                 keep.append(part)
         if not keep:  # never drop a whole country: keep its largest part
             keep = [parts[int(np.argmax(areas))]]
-        country.geometry = shapely.multipolygons(keep)
+        out[cid] = dataclasses.replace(country, geometry=shapely.multipolygons(keep))
+    return out
 
 
 def _faces(geoms: Sequence[Geometry]) -> np.ndarray:
@@ -430,8 +456,6 @@ def _label_faces(faces: np.ndarray, countries: dict[str, Country],
     by_state: dict[str, list[str]] = defaultdict(list)
     for area in CONTESTED:
         by_state[area.state].append(area.id)
-    prepared = [shapely.prepare(g) or g for g in [*geoms, *contested.values()]]
-    del prepared
     groups: dict[AtomKey, list[Geometry]] = defaultdict(list)
     for face in faces:
         area = face.area
@@ -461,7 +485,6 @@ def _merge_slivers(atoms: dict[AtomKey, Geometry]) -> dict[AtomKey, Geometry]:
         pieces: list[tuple[AtomKey, Geometry]] = [
             (key, part) for key in sorted(atoms) for part in shapely.get_parts(atoms[key])
         ]
-        countries = {key[0] for key, _ in pieces}
         new: dict[AtomKey, list[Geometry]] = defaultdict(list)
         for key, part in pieces:
             target = key
@@ -481,7 +504,6 @@ def _merge_slivers(atoms: dict[AtomKey, Geometry]) -> dict[AtomKey, Geometry]:
                 moved = True
             new[target].append(part)
         atoms = {k: shapely.coverage_union_all(v) for k, v in new.items()}
-        del countries
         if not moved:
             break
     return atoms
@@ -492,7 +514,7 @@ def _densify_ring(coords: np.ndarray, max_len: float) -> np.ndarray:
     computed from its lexicographically smaller end, so a border shared by two polygons
     (traversed in opposite directions) gets identical points."""
     out = [coords[:1]]
-    for a, b in zip(coords[:-1], coords[1:], strict=True):
+    for a, b in itertools.pairwise(coords):
         n = math.ceil(float(np.hypot(*(b - a))) / max_len)
         if n > 1:
             lo, hi = (a, b) if tuple(a) <= tuple(b) else (b, a)
@@ -570,6 +592,30 @@ def to_d3_coordinates(geom: Geometry) -> tuple[str, list[Any]]:
     return "MultiPolygon", coords
 
 
+def _simplify(atoms: list[Geometry], is_context: list[bool]) -> np.ndarray:
+    """Coverage-simplify ``atoms`` (lon/lat) in the equal-area plane; returns km geometries.
+
+    Pass 1 simplifies everything with ``SIMPLIFY_TOLERANCE_KM``. Pass 2 simplifies the
+    neighbours harder: it treats them plus the sea around all land (a frame minus the
+    land) as a coverage and simplifies only its inner edges, so coasts and borders between
+    neighbours move while every edge touching a successor state stays as in pass 1.
+    """
+    first = shapely.coverage_simplify(to_km(np.array(atoms, dtype=object)),
+                                      SIMPLIFY_TOLERANCE_KM)
+    mask = np.array(is_context, dtype=bool)
+    if not mask.any():
+        return first
+    land = shapely.coverage_union_all(first)
+    xmin, ymin, xmax, ymax = land.bounds
+    pad = 1000.0
+    sea = shapely.difference(shapely.box(xmin - pad, ymin - pad, xmax + pad, ymax + pad), land)
+    second = shapely.coverage_simplify(np.array([*first[mask], sea], dtype=object),
+                                       CONTEXT_TOLERANCE_KM, simplify_boundary=False)
+    out = first.copy()
+    out[mask] = second[:-1]
+    return out
+
+
 # --- serialisation ----------------------------------------------------------------------
 
 
@@ -610,10 +656,28 @@ def _flatten_points(obj: Any) -> Iterable[list[float]]:
         yield from _flatten_points(item)
 
 
+def _check_output(name: str, coord_lists: list[list[Any]]) -> None:
+    """Refuse to write a layer whose geometry a d3-geo consumer would draw wrongly."""
+    for coords in coord_lists:
+        polygons = coords if isinstance(coords[0][0][0], list) else [coords]
+        for polygon in polygons:
+            for i, ring in enumerate(polygon):
+                arr = np.asarray(ring)
+                if len(arr) < 4 or not np.array_equal(arr[0], arr[-1]):
+                    raise BuildError(name, "degenerate or unclosed ring")
+                if (signed_area(arr) < 0) != (i == 0):
+                    raise BuildError(name, "ring with the wrong winding for d3-geo")
+                if np.any(np.abs(np.diff(arr[:, 0])) > 180.0):
+                    raise BuildError(name, "ring crosses the antimeridian")
+            geom = shapely.Polygon(polygon[0], polygon[1:])
+            if not geom.is_valid:
+                raise BuildError(name, f"invalid polygon ({shapely.is_valid_reason(geom)})")
+
+
 # --- the build --------------------------------------------------------------------------
 
 
-@dataclass
+@dataclasses.dataclass
 class Layers:
     texts: dict[str, str]
     meta: dict[str, Any]
@@ -626,12 +690,10 @@ def make_layers(src: Sources) -> Layers:
         country = src.context[cid]
         clipped = _polygons_only(shapely.intersection(country.geometry, window))
         if not clipped.is_empty:
-            country.geometry = clipped
-            context[cid] = country
-    countries = {**src.states, **context}
-    _drop_small_islands(countries, {
+            context[cid] = dataclasses.replace(country, geometry=clipped)
+    countries = _without_small_islands({**src.states, **context}, {
         cid: MIN_ISLAND_KM2_STATES if cid in src.states else MIN_ISLAND_KM2_CONTEXT
-        for cid in countries
+        for cid in (*src.states, *context)
     })
 
     order = sorted(countries)
@@ -642,9 +704,9 @@ def make_layers(src: Sources) -> Layers:
     atoms = _merge_slivers(atoms)
     keys = sorted(atoms)
 
-    simplified_km = shapely.coverage_simplify(
-        to_km(np.array([atoms[k] for k in keys], dtype=object)), SIMPLIFY_TOLERANCE_KM)
-    simplified = dict(zip(keys, from_km(simplified_km), strict=True))
+    simplified = dict(zip(keys, from_km(_simplify([atoms[k] for k in keys],
+                                                   [k[0] in context for k in keys])),
+                          strict=True))
 
     def union(selected: list[AtomKey]) -> Geometry:
         return shapely.coverage_union_all([simplified[k] for k in selected])
@@ -676,7 +738,7 @@ def make_layers(src: Sources) -> Layers:
     for area in sorted(CONTESTED, key=lambda a: a.id):
         selected = [k for k in keys if area.id in k[1]]
         if not selected:
-            raise BuildError(BREAKAWAY_FILE if area.breakaway else ADMIN1_FILE,
+            raise BuildError(src.paths[BREAKAWAY_FILE if area.breakaway else ADMIN1_FILE],
                              f"{area.id}: nothing left after assembling the layers")
         gtype, coords = to_d3_coordinates(union(selected))
         props = {
@@ -688,6 +750,9 @@ def make_layers(src: Sources) -> Layers:
         contested_out.append(_feature_text(area.id, props, gtype, coords))
         contested_coords.append(coords)
 
+    for name, coord_lists in ((STATES_FILE, state_coords), (CONTEXT_FILE, context_coords),
+                              (CONTESTED_FILE, contested_coords)):
+        _check_output(name, coord_lists)
     texts = {
         STATES_FILE: _collection_text(states_out),
         CONTEXT_FILE: _collection_text(context_out),
@@ -696,9 +761,11 @@ def make_layers(src: Sources) -> Layers:
     common = {
         "simplification": {
             "method": "shapely.coverage_simplify (Visvalingam-Whyatt) on the shared coverage "
-                      "of states, neighbours and contested areas, in a sinusoidal equal-area "
-                      f"plane centred on {CENTRAL_LON:g}°E",
+                      "of states, neighbours and contested areas, in Lambert's cylindrical "
+                      f"equal-area projection (true at {STANDARD_LAT:g}°N); neighbours "
+                      "simplified again, harder, except along the states' borders",
             "tolerance_km": SIMPLIFY_TOLERANCE_KM,
+            "context_tolerance_km": CONTEXT_TOLERANCE_KM,
             "coordinate_decimals": DECIMALS,
             "max_segment_deg": MAX_SEGMENT_DEG,
         },

@@ -1,0 +1,90 @@
+"""Compress static responses once, not on every request.
+
+Dash's own compression (flask-compress) compresses every response anew: ~150 ms of brotli for
+plotly's bundle on each page load. The files under /assets and /_dash-component-suites, and the
+(static) layout and dependency lists, never change while the process runs, so their compressed
+bytes are kept in memory, keyed by algorithm and full path. Fingerprinted URLs also get long-lived
+cache headers.
+"""
+
+from __future__ import annotations
+
+import gzip
+import threading
+
+import brotli
+from flask import Flask, Response, request
+
+STATIC_PREFIXES = ("/assets/", "/_dash-component-suites/")
+STATIC_PATHS = ("/_dash-layout", "/_dash-dependencies")
+COMPRESSIBLE = ("text/", "application/javascript", "application/json", "application/geo+json",
+                "image/svg+xml")
+MIN_SIZE = 500
+ONE_YEAR = 31_536_000
+
+
+class CompressedCache:
+    def __init__(self) -> None:
+        self._store: dict[tuple[str, str], bytes] = {}
+        self._lock = threading.Lock()
+
+    def get(self, algorithm: str, key: str, raw: bytes) -> bytes:
+        k = (algorithm, key)
+        with self._lock:
+            hit = self._store.get(k)
+        if hit is not None:
+            return hit
+        if algorithm == "br":
+            data = brotli.compress(raw, quality=9)
+        else:
+            data = gzip.compress(raw, compresslevel=9, mtime=0)
+        with self._lock:
+            self._store[k] = data
+        return data
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+
+def _choose(accept: str) -> str | None:
+    accepted = {part.split(";")[0].strip().lower() for part in accept.split(",")}
+    if "br" in accepted:
+        return "br"
+    if "gzip" in accepted:
+        return "gzip"
+    return None
+
+
+def install(server: Flask) -> CompressedCache:
+    """Register the hook. It must be installed after Dash's flask-compress hook, so that it runs
+    first (Flask runs after-request hooks in reverse order) and flask-compress then leaves the
+    already-encoded response alone."""
+    cache = CompressedCache()
+
+    @server.after_request
+    def _compress_static(resp: Response) -> Response:
+        path = request.path
+        is_static = path.startswith(STATIC_PREFIXES)
+        if request.method != "GET" or not (is_static or path in STATIC_PATHS):
+            return resp
+        if is_static and request.args.get("m") or "/_dash-component-suites/" in path:
+            resp.headers["Cache-Control"] = f"public, max-age={ONE_YEAR}, immutable"
+        if (resp.status_code != 200 or "Content-Encoding" in resp.headers
+                or not resp.mimetype.startswith(COMPRESSIBLE)):
+            return resp
+        algorithm = _choose(request.headers.get("Accept-Encoding", ""))
+        if algorithm is None:
+            return resp
+        resp.direct_passthrough = False
+        raw = resp.get_data()
+        if len(raw) < MIN_SIZE:
+            return resp
+        resp.set_data(cache.get(algorithm, request.full_path, raw))
+        resp.headers["Content-Encoding"] = algorithm
+        resp.headers["Content-Length"] = str(len(resp.get_data()))
+        vary = resp.headers.get("Vary", "")
+        if "accept-encoding" not in vary.lower():
+            resp.headers["Vary"] = f"{vary}, Accept-Encoding" if vary else "Accept-Encoding"
+        return resp
+
+    return cache

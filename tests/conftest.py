@@ -1,0 +1,136 @@
+"""Shared fixtures: a live app server and a real headless Chromium (Debian's /usr/bin/chromium)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-quic", "--no-first-run", "--disable-sync"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def wait_http(url: str, timeout: float = 30.0) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"{url} did not answer within {timeout}s")
+
+
+@pytest.fixture(scope="session")
+def live_server() -> Iterator[str]:
+    """The app as users run it (``python app.py``), on a free loopback port."""
+    port = free_port()
+    env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(port)}
+    env.pop("DASH_DEBUG", None)
+    proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_http(base + "/healthz")
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium not found at {CHROMIUM}: run scripts/test.sh, which installs it")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+class PageProbe:
+    """A page plus what it logged and requested, for assertions."""
+
+    def __init__(self, page: Any, base: str) -> None:
+        self.page = page
+        self.base = base
+        self.console_errors: list[str] = []
+        self.requests: list[str] = []
+        self.external: list[str] = []
+        page.on("console", lambda m: self.console_errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: self.console_errors.append(str(e)))
+        page.on("request", self._on_request)
+
+    def _on_request(self, req: Any) -> None:
+        self.requests.append(req.url)
+        if not (req.url.startswith(self.base) or req.url.startswith("data:") or req.url.startswith("blob:")):
+            self.external.append(req.url)
+
+    def goto(self, query: str = "") -> None:
+        self.page.goto(self.base + "/" + query)
+        self.wait_map()
+
+    def wait_map(self) -> None:
+        self.page.wait_for_selector("#map .choroplethlayer path", timeout=20_000)
+        self.page.wait_for_function("() => !document.querySelector('[data-dash-is-loading=\"true\"]')",
+                                    timeout=20_000)
+
+    def eval(self, js: str, arg: Any = None) -> Any:
+        return self.page.evaluate(js, arg)
+
+    def map_z(self, iso3: str) -> Any:
+        return self.eval("""(iso) => { const gd = document.querySelector('#map .js-plotly-plot');
+            const t = gd.data[1]; return t.z[t.locations.indexOf(iso)]; }""", iso3)
+
+    def slider_value(self) -> int:
+        return int(self.page.get_attribute("#year-slider [role=slider]", "aria-valuenow"))
+
+    def dash_updates(self) -> int:
+        return sum("/_dash-update-component" in u for u in self.requests)
+
+    def click_country(self, lon: float, lat: float) -> None:
+        """Click the map at a geographic point (projected with plotly's own projection)."""
+        xy = self.eval("""([lon, lat]) => {
+            const gd = document.querySelector('#map .js-plotly-plot');
+            const geo = gd._fullLayout.geo._subplot;
+            const p = geo.projection([lon, lat]);
+            const box = gd.querySelector('.geo .bg rect, .geolayer') ;
+            const r = gd.getBoundingClientRect();
+            const off = gd._fullLayout._size;
+            const dom = gd._fullLayout.geo.domain;
+            const x0 = off.l + dom.x[0] * off.w, y0 = off.t + (1 - dom.y[1]) * off.h;
+            return [r.left + x0 + p[0] - geo.xaxis._offset + geo.xaxis._offset - x0 + x0,
+                    r.top + y0 + p[1] - y0 + y0];
+        }""", [lon, lat])
+        self.page.mouse.click(xy[0], xy[1])
+
+
+@pytest.fixture()
+def probe(browser: Any, live_server: str) -> Iterator[PageProbe]:
+    ctx = browser.new_context(viewport={"width": 1400, "height": 950})
+    page = ctx.new_page()
+    p = PageProbe(page, live_server)
+    yield p
+    ctx.close()
