@@ -67,7 +67,7 @@ def install(server: Flask) -> CompressedCache:
         is_static = path.startswith(STATIC_PREFIXES)
         if request.method != "GET" or not (is_static or path in STATIC_PATHS):
             return resp
-        if is_static and request.args.get("m") or "/_dash-component-suites/" in path:
+        if (is_static and request.args.get("m")) or "/_dash-component-suites/" in path:
             resp.headers["Cache-Control"] = f"public, max-age={ONE_YEAR}, immutable"
         if (resp.status_code != 200 or "Content-Encoding" in resp.headers
                 or not resp.mimetype.startswith(COMPRESSIBLE)):

@@ -7,6 +7,7 @@ small helper here resolves "the status on a given day" the same way the README d
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from pathlib import Path
 
 import pandas as pd
@@ -111,7 +112,7 @@ def test_no_overlapping_spells(org):
         ranges = sorted(
             (parse(r.start_date), parse(r.end_date) or dt.date.max) for r in group.itertuples(index=False)
         )
-        for (s1, e1), (s2, _e2) in zip(ranges, ranges[1:]):
+        for (_s1, e1), (s2, _e2) in itertools.pairwise(ranges):
             assert e1 < s2, f"{org}/{iso3}: spell ending {e1} overlaps spell starting {s2}"
 
 
