@@ -4,7 +4,6 @@
 (function () {
   "use strict";
   var NO = function () { return window.dash_clientside.no_update; };
-  var restoringUntil = 0;
 
   function setProps(id, props) {
     if (window.dash_clientside && window.dash_clientside.set_props) {
@@ -12,7 +11,10 @@
     }
   }
 
+  var lastYear = null;  // the year last shown or asked for (the slider re-renders later)
+
   function currentYear() {
+    if (lastYear !== null) { return lastYear; }
     var el = document.querySelector("#year-slider [role=slider]");
     var v = el ? parseInt(el.getAttribute("aria-valuenow"), 10) : NaN;
     return isNaN(v) ? null : v;
@@ -27,6 +29,23 @@
     var present = new URLSearchParams(window.location.search).get("present");
     if (present) { q += "&present=" + encodeURIComponent(present); }
     return q;
+  }
+
+  // The query the server's restore (dashboard/urlstate.py) turns a search string into: unknown
+  // values fall back to the defaults. Used to tell a restore (replace the history entry) from a
+  // user's change (push a new entry).
+  function canonicalQuery(search, meta) {
+    var params = new URLSearchParams(search);
+    var layer = params.get("layer");
+    if (!layer || !meta.layers[layer]) { layer = meta.default_layer; }
+    var y = params.get("year");
+    var year = /^[0-9]{4}$/.test((y || "").trim()) ? parseInt(y, 10) : NaN;
+    if (!(year >= meta.years[0] && year <= meta.years[1])) { year = meta.default_year; }
+    var c = (params.get("country") || "").trim().toUpperCase();
+    var country = meta.iso3.indexOf(c) >= 0 ? c : null;
+    var info = meta.layers[layer];
+    var base = info.per_1000_of || layer;
+    return stateQuery(base, info.per_1000_of ? "per1000" : "count", year, country, meta);
   }
 
   function eventItems(meta, year) {
@@ -80,10 +99,10 @@
   window.dash_clientside = Object.assign({}, window.dash_clientside, {
     atlas: {
       readUrl: function () {
-        restoringUntil = Date.now() + 2000;
         return { search: window.location.search, t: Date.now() };
       },
       showYear: function (year, country, frames, figure, meta) {
+        lastYear = year;
         var fig = withYear(figure, frames, year, country);
         return [fig || NO(), "Events in " + year, eventItems(meta, year)];
       },
@@ -106,7 +125,7 @@
         if (q === window.location.search) { return NO(); }
         var playing = timerDisabled === false;
         var url = window.location.pathname + q + window.location.hash;
-        if (playing || Date.now() < restoringUntil) {
+        if (playing || q === canonicalQuery(window.location.search, meta)) {
           window.history.replaceState(null, "", url);
         } else {
           window.history.pushState(null, "", url);
@@ -155,7 +174,7 @@
         hi = parseInt(s.getAttribute("aria-valuemax"), 10) || hi;
       }
       var ny = Math.min(hi, Math.max(lo, y + (ev.key === "ArrowRight" ? 1 : -1)));
-      if (ny !== y) { setProps("year-slider", { value: ny }); }
+      if (ny !== y) { lastYear = ny; setProps("year-slider", { value: ny }); }
       ev.preventDefault();
     } else if (ev.key === " " || ev.code === "Space") {
       var tag = (document.activeElement && document.activeElement.tagName || "").toLowerCase();
@@ -166,7 +185,6 @@
   });
 
   window.addEventListener("popstate", function () {
-    restoringUntil = Date.now() + 2000;
     setProps("url-query", { data: { search: window.location.search, t: Date.now() } });
   });
 })();

@@ -271,14 +271,13 @@ def year_marker(year: int) -> dict[str, Any]:
 def timeline_figure(data: AtlasData, iso3: str, year: int, layer_ids: list[str], title: str) -> dict[str, Any]:
     """A status strip per layer (rows) across the years, for memberships and regimes.
 
-    Drawn as one heatmap whose cells index a shared list of colours, so every layer keeps its own
-    legend colours."""
-    colours: list[str] = [palettes.NO_DATA]
-    rows, z, text = [], [], []
+    Drawn with square scatter markers (the geo-only plotly bundle has no heatmap or bar traces);
+    each cell keeps its layer's legend colour."""
+    xs, ys, cols, texts, rows = [], [], [], [], []
     for lid in layer_ids:
         layer = data.indicators[lid]
         values = _layer_values(data, lid)
-        row_z, row_t = [], []
+        rows.append(layer["short_label"])
         for y in YEARS:
             rec = values.get((iso3, y))
             if rec is None:
@@ -287,28 +286,25 @@ def timeline_figure(data: AtlasData, iso3: str, year: int, layer_ids: list[str],
                 cls = class_index(layer, rec["value"], rec["category"])
                 colour = layer["classes"][cls]["color"] if cls >= 0 else palettes.NO_DATA
                 label = rec["label"] + (f" — {rec['basis']}" if rec.get("basis") else "")
-            if colour not in colours:
-                colours.append(colour)
-            row_z.append(colours.index(colour))
-            row_t.append(f"{layer['short_label']} {y}: {label}")
-        rows.append(layer["short_label"])
-        z.append(row_z)
-        text.append(row_t)
-    n = len(colours)
-    scale = []
-    for i, c in enumerate(colours):
-        scale += [[i / n, c], [(i + 1) / n, c]]
+            xs.append(y)
+            ys.append(layer["short_label"])
+            cols.append(colour)
+            texts.append(f"{layer['short_label']} {y}: {label}")
     return {
-        "data": [{"type": "heatmap", "x": list(YEARS), "y": rows, "z": z, "zmin": -0.5, "zmax": n - 0.5,
-                  "colorscale": scale, "showscale": False, "xgap": 1, "ygap": 3,
-                  "hovertext": text, "hovertemplate": "%{hovertext}<extra></extra>"}],
+        "data": [{"type": "scatter", "mode": "markers", "x": xs, "y": ys, "name": "timeline",
+                  "marker": {"symbol": "square", "size": 9, "color": cols,
+                             "line": {"color": "rgba(0,0,0,0.25)", "width": 0.5}},
+                  "hovertext": texts, "hovertemplate": "%{hovertext}<extra></extra>"}],
         "layout": {
-            "height": 46 + 24 * len(rows),
+            "height": 50 + 22 * len(rows),
             "margin": {"l": 10, "r": 10, "t": 28, "b": 24},
             "title": {"text": title, "font": {"size": 13}},
-            "xaxis": {"range": [YEARS[0] - 0.5, YEARS[-1] + 0.5], "dtick": 5, "tickangle": 0},
-            "yaxis": {"autorange": "reversed", "automargin": True},
+            "xaxis": {"range": [YEARS[0] - 0.7, YEARS[-1] + 0.7], "dtick": 10, "tickangle": 0,
+                      "showgrid": False},
+            "yaxis": {"autorange": "reversed", "automargin": True, "type": "category",
+                      "categoryorder": "array", "categoryarray": rows, "showgrid": False},
             "shapes": [year_marker(year)],
+            "showlegend": False,
             "plot_bgcolor": "#ffffff", "paper_bgcolor": "rgba(0,0,0,0)",
         },
     }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dash import Dash
 from flask import jsonify
 
+from .api import create_api_blueprint
 from .callbacks import register
 from .config import ASSETS_DIR
 from .data import get_data
@@ -27,6 +28,7 @@ def create_app() -> Dash:
     )
     app.layout = build_layout(data)
     register(app, data)
+    app.server.register_blueprint(create_api_blueprint(data))
     install_static_cache(app.server)
 
     @app.server.get("/healthz")

@@ -94,6 +94,7 @@ class PageProbe:
 
     def wait_map(self) -> None:
         self.page.wait_for_selector("#map .choroplethlayer path", timeout=20_000)
+        self.page.wait_for_load_state("networkidle", timeout=20_000)
         self.page.wait_for_function("() => !document.querySelector('[data-dash-is-loading=\"true\"]')",
                                     timeout=20_000)
 
@@ -110,20 +111,22 @@ class PageProbe:
     def dash_updates(self) -> int:
         return sum("/_dash-update-component" in u for u in self.requests)
 
-    def click_country(self, lon: float, lat: float) -> None:
-        """Click the map at a geographic point (projected with plotly's own projection)."""
-        xy = self.eval("""([lon, lat]) => {
-            const gd = document.querySelector('#map .js-plotly-plot');
-            const geo = gd._fullLayout.geo._subplot;
-            const p = geo.projection([lon, lat]);
-            const box = gd.querySelector('.geo .bg rect, .geolayer') ;
-            const r = gd.getBoundingClientRect();
-            const off = gd._fullLayout._size;
-            const dom = gd._fullLayout.geo.domain;
-            const x0 = off.l + dom.x[0] * off.w, y0 = off.t + (1 - dom.y[1]) * off.h;
-            return [r.left + x0 + p[0] - geo.xaxis._offset + geo.xaxis._offset - x0 + x0,
-                    r.top + y0 + p[1] - y0 + y0];
-        }""", [lon, lat])
+    def click_country(self, iso3: str) -> None:
+        """Click inside a state's shape on the map (a point inside the drawn polygon)."""
+        xy = self.eval("""(iso) => {
+            const paths = [...document.querySelectorAll('#map .choroplethlayer path.choroplethlocation')]
+                .filter(p => p.__data__ && p.__data__.loc === iso);
+            for (const p of paths) {
+                const r = p.getBoundingClientRect();
+                for (const fx of [0.5, 0.4, 0.6, 0.3, 0.7]) for (const fy of [0.5, 0.4, 0.6, 0.3, 0.7]) {
+                    const x = r.left + r.width * fx, y = r.top + r.height * fy;
+                    const m = p.getScreenCTM().inverse();
+                    const pt = new DOMPoint(x, y).matrixTransform(m);
+                    if (p.isPointInFill(pt)) return [x, y];
+                }
+            }
+            return null; }""", iso3)
+        assert xy, f"no clickable point found for {iso3}"
         self.page.mouse.click(xy[0], xy[1])
 
 

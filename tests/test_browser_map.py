@@ -1,0 +1,135 @@
+"""The map explorer in real headless Chromium."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from dashboard.data import get_data
+
+pytestmark = pytest.mark.browser
+
+
+def _class_label(layer: str, z: int) -> str:
+    classes = get_data().indicators[layer]["classes"]
+    return "No data" if z < 0 else classes[z]["label"]
+
+
+def test_page_loads_without_console_errors(probe) -> None:
+    probe.goto()
+    probe.page.wait_for_timeout(500)
+    assert probe.console_errors == []
+    assert probe.external == [], "requests left the machine"
+    assert probe.page.title() == "Atlas of the former Soviet space"
+    # the stable ids users automate against
+    for sel in ("#map", "#year-slider", "#layer-select", "#play-button", "#country-panel"):
+        assert probe.page.query_selector(sel) is not None, sel
+    # 15 states drawn from our own geodata, plus neighbours and contested areas
+    locs = probe.eval("() => document.querySelector('#map .js-plotly-plot').data[1].locations")
+    assert len(locs) == 15
+
+
+@pytest.mark.parametrize(("layer", "year"), [("csto", 1995), ("refugees_hosted", 1995), ("vdem_row", 2024)])
+def test_each_layer_group_renders_with_legend(probe, layer: str, year: int) -> None:
+    probe.goto(f"?layer={layer}&year={year}")
+    probe.page.wait_for_function(
+        "(l) => document.querySelector('#layer-select') && "
+        "document.querySelector('.legend-title').textContent.length > 0", arg=layer)
+    items = probe.page.locator(".legend-list li")
+    expected = get_data().indicators[layer]["classes"]
+    assert items.count() == len(expected) + 1
+    texts = [t.strip() for t in items.all_inner_texts()]
+    assert texts[:-1] == [c["label"] for c in expected]
+    assert texts[-1] == "No data"
+    assert probe.slider_value() == year
+    assert probe.console_errors == []
+
+
+def test_slider_moves_without_server_calls(probe) -> None:
+    probe.goto("?layer=fh_status&year=1995")
+    probe.page.wait_for_function("() => document.querySelector('#map .js-plotly-plot').data[1].z.length === 15")
+    assert _class_label("fh_status", probe.map_z("BLR")) == "Partly Free"
+    probe.page.wait_for_timeout(300)
+    before = probe.dash_updates()
+    # two steps right with the keyboard (focus on the page, not in the dropdown)
+    probe.page.locator("h1").click()
+    probe.page.keyboard.press("ArrowRight")
+    probe.page.keyboard.press("ArrowRight")
+    probe.page.wait_for_function("() => document.querySelector('#map .js-plotly-plot')"
+                                 ".layout.annotations[0].text === '1997'")
+    assert probe.slider_value() == 1997
+    assert _class_label("fh_status", probe.map_z("BLR")) == "Not Free"
+    # events strip follows the year, and the URL is updated
+    assert "1997" in probe.page.inner_text("#events-title")
+    assert "year=1997" in probe.page.url
+    probe.page.wait_for_timeout(300)
+    assert probe.dash_updates() == before, "moving the slider called the server"
+    assert probe.console_errors == []
+
+
+def test_click_country_opens_panel_and_escape_closes(probe) -> None:
+    probe.goto("?layer=cis&year=2000")
+    assert probe.page.is_hidden("#country-panel")
+    probe.click_country("KAZ")
+    probe.page.wait_for_selector("#country-panel:not([hidden])")
+    probe.page.wait_for_function("() => document.querySelector('#panel-title').textContent.includes('Kazakhstan')")
+    assert "country=KAZ" in probe.page.url
+    # the panel shows the layer's series, the membership timeline and the events
+    probe.page.wait_for_function("() => document.querySelectorAll('#panel-memberships .scatterlayer path.point')"
+                                 ".length >= 10 * 36")
+    probe.page.keyboard.press("Escape")
+    probe.page.wait_for_selector("#country-panel", state="hidden")
+    assert "country=" not in probe.page.url
+    assert probe.console_errors == []
+
+
+def test_url_restores_view_and_history_works(probe) -> None:
+    probe.goto("?layer=refugees_hosted_per_1000&year=1995&country=ARM")
+    probe.page.wait_for_selector("#country-panel:not([hidden])")
+    assert probe.slider_value() == 1995
+    assert probe.page.is_checked("#per-capita input[value=per1000]")
+    assert "Armenia" in probe.page.inner_text("#panel-title")
+    frames_layer = probe.eval("() => document.querySelector('.legend-title').textContent")
+    assert "per 1,000" in frames_layer
+    # move on, then go back and forward
+    probe.page.locator("h1").click()
+    probe.page.keyboard.press("ArrowRight")
+    probe.page.wait_for_function("() => location.search.includes('year=1996')")
+    probe.page.go_back()
+    probe.page.wait_for_function("() => document.querySelector('#year-slider [role=slider]')"
+                                 ".getAttribute('aria-valuenow') === '1995'")
+    probe.page.go_forward()
+    probe.page.wait_for_function("() => document.querySelector('#year-slider [role=slider]')"
+                                 ".getAttribute('aria-valuenow') === '1996'")
+    assert probe.console_errors == []
+
+
+@pytest.mark.parametrize("query", ["?layer=bogus&year=1066&country=ZZZ", "?year=%3Cscript%3E", "?layer=" + "x" * 300])
+def test_bad_url_shows_notice_not_error(probe, query: str) -> None:
+    probe.goto(query)
+    probe.page.wait_for_selector("#notice span")
+    text = probe.page.inner_text("#notice")
+    assert "default" in text or "showing" in text or "no country" in text
+    assert "<script>" not in probe.page.inner_html("#notice")  # echoed safely as text
+    assert probe.slider_value() in range(1991, 2027)
+    assert probe.page.locator(".legend-list li").count() > 1
+    # the address bar is corrected to the view shown
+    probe.page.wait_for_function("() => location.search.includes('layer=cis')")
+    assert probe.console_errors == []
+
+
+def test_play_advances_years(probe) -> None:
+    probe.goto("?layer=eu&year=2002")
+    before = probe.dash_updates()
+    probe.page.click("#play-button")
+    probe.page.wait_for_function("() => Number(document.querySelector('#year-slider [role=slider]')"
+                                 ".getAttribute('aria-valuenow')) >= 2004", timeout=6000)
+    probe.page.click("#play-button")
+    year = probe.slider_value()
+    probe.page.wait_for_timeout(1500)
+    assert probe.slider_value() == year, "play did not pause"
+    assert probe.dash_updates() == before
+    z = probe.map_z("EST")
+    assert "member" in _class_label("eu", z).lower()
+    json.dumps(z)
