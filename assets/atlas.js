@@ -48,22 +48,28 @@
     return stateQuery(base, info.per_1000_of ? "per1000" : "count", year, country, meta);
   }
 
-  function eventItems(meta, year) {
+  function esc(text) {
+    return String(text).replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+    });
+  }
+
+  // The year's events, written straight into the list (same markup as the server renders in
+  // dashboard/layout.py events_list): cheaper than a React update on every slider step.
+  function renderEvents(meta, year) {
+    var title = document.getElementById("events-title");
+    var list = document.getElementById("events-strip");
+    if (title) { title.textContent = "Events in " + year; }
+    if (!list) { return; }
     var evs = (meta && meta.events && meta.events[String(year)]) || [];
     if (!evs.length) {
-      return [{ namespace: "dash_html_components", type: "Li",
-                props: { children: "No events recorded for this year.", className: "ev-none" } }];
+      list.innerHTML = '<li class="ev-none">No events recorded for this year.</li>';
+      return;
     }
-    return evs.map(function (e) {
-      return { namespace: "dash_html_components", type: "Li", props: {
-        title: e.source, children: [
-          { namespace: "dash_html_components", type: "Span", props: { className: "ev-date", children: e.date } },
-          " ",
-          { namespace: "dash_html_components", type: "Strong", props: { children: e.title } },
-          " — " + e.text,
-          { namespace: "dash_html_components", type: "Small", props: { className: "ev-src", children: " (" + e.source + ")" } }
-        ] } };
-    });
+    list.innerHTML = evs.map(function (e) {
+      return '<li title="' + esc(e.source) + '"><span class="ev-date">' + esc(e.date) + "</span> <strong>" +
+        esc(e.title) + "</strong> — " + esc(e.text) + ' <small class="ev-src">(' + esc(e.source) + ")</small></li>";
+    }).join("");
   }
 
   function withYear(figure, frames, year, country) {
@@ -87,13 +93,33 @@
     return { data: data, layout: layout };
   }
 
-  function moveMarker(fig, year) {
-    if (!fig || !fig.layout || !fig.layout.shapes) { return NO(); }
-    var layout = Object.assign({}, fig.layout);
-    layout.shapes = fig.layout.shapes.map(function (s) {
-      return s.name === "year" ? Object.assign({}, s, { x0: year, x1: year }) : s;
+  function markPanelYear(year) {
+    var panel = document.getElementById("country-panel");
+    if (!window.Plotly || (panel && panel.hidden)) { return; }
+    ["panel-series", "panel-memberships", "panel-regime"].forEach(function (id) {
+      var gd = document.querySelector("#" + id + " .js-plotly-plot");
+      if (!gd || !gd.layout || !gd.layout.shapes) { return; }
+      var upd = {};
+      gd.layout.shapes.forEach(function (s, i) {
+        if (s.name === "year") { upd["shapes[" + i + "].x0"] = year; upd["shapes[" + i + "].x1"] = year; }
+      });
+      window.Plotly.relayout(gd, upd);
     });
-    return { data: fig.data, layout: layout };
+  }
+
+  // Keep the address bar in step with the view: a user's change pushes a history entry (so
+  // back/forward work); a restore from the URL, or playing, replaces the current one.
+  function writeUrl(layer, perCapita, year, country, meta, timerDisabled) {
+    if (!layer || layer.indexOf("__group") === 0 || !meta) { return null; }
+    var q = stateQuery(layer, perCapita, year, country, meta);
+    if (q === window.location.search) { return null; }
+    var url = window.location.pathname + q + window.location.hash;
+    if (timerDisabled === false || q === canonicalQuery(window.location.search, meta)) {
+      window.history.replaceState(null, "", url);
+    } else {
+      window.history.pushState(null, "", url);
+    }
+    return q;
   }
 
   window.dash_clientside = Object.assign({}, window.dash_clientside, {
@@ -101,36 +127,34 @@
       readUrl: function () {
         return { search: window.location.search, t: Date.now() };
       },
-      showYear: function (year, country, frames, figure, meta) {
+      // One callback per slider step does everything the year touches. The map is drawn straight
+      // into the graph (no round trip through the figure prop, which would deep-copy and diff the
+      // 200 kB figure on every step); a layer change replaces the whole figure from the server,
+      // already at the current year.
+      showYear: function (year, country, frames, meta, layer, perCapita, timerDisabled) {
         lastYear = year;
-        var fig = withYear(figure, frames, year, country);
-        return [fig || NO(), "Events in " + year, eventItems(meta, year)];
-      },
-      markPanelYear: function (year, a, b, c) {
-        return [moveMarker(a, year), moveMarker(b, year), moveMarker(c, year)];
+        var gd = document.querySelector("#map .js-plotly-plot");
+        if (gd && gd.data && window.Plotly) {
+          var fig = withYear({ data: gd.data, layout: gd.layout }, frames, year, country);
+          if (fig) { window.Plotly.react(gd, fig.data, fig.layout); }
+        }
+        renderEvents(meta, year);
+        markPanelYear(year);
+        writeUrl(layer, perCapita, year, country, meta, timerDisabled);
+        return NO();
       },
       selectCountry: function (clickData, closeClicks, current, meta) {
         var trig = window.dash_clientside.callback_context.triggered.map(function (t) { return t.prop_id; });
         if (trig.indexOf("panel-close.n_clicks") >= 0) { return null; }
         if (!clickData || !clickData.points || !clickData.points.length) { return NO(); }
-        var p = clickData.points[0];
-        var loc = p.location;
+        var loc = clickData.points[0].location;
         if (meta && meta.contested_state && meta.contested_state[loc]) { loc = meta.contested_state[loc]; }
         if (!meta || meta.iso3.indexOf(loc) < 0) { return NO(); }
         return loc === current ? NO() : loc;
       },
+      // layer changes (the year and the country are written by showYear)
       writeUrl: function (layer, perCapita, year, country, meta, timerDisabled) {
-        if (!layer || layer.indexOf("__group") === 0) { return NO(); }
-        var q = stateQuery(layer, perCapita, year, country, meta);
-        if (q === window.location.search) { return NO(); }
-        var playing = timerDisabled === false;
-        var url = window.location.pathname + q + window.location.hash;
-        if (playing || q === canonicalQuery(window.location.search, meta)) {
-          window.history.replaceState(null, "", url);
-        } else {
-          window.history.pushState(null, "", url);
-        }
-        return q;
+        return writeUrl(layer, perCapita, year, country, meta, timerDisabled) || NO();
       },
       togglePlay: function (n, disabled, year, meta) {
         var start = disabled;  // currently stopped → start

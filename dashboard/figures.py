@@ -25,7 +25,7 @@ GEO_VIEW: dict[str, Any] = {
                    "parallels": [40, 68], "scale": 1.15},
     "lonaxis": {"range": [18, 192]},
     "lataxis": {"range": [28, 82]},
-    "center": {"lon": 94, "lat": 57},
+    "center": {"lon": 87, "lat": 57},
     "visible": False,
     "showframe": False,
     "showland": False,
@@ -168,13 +168,18 @@ def _label_trace(data: AtlasData) -> dict[str, Any]:
         names.append(p["iso3"] if p["iso3"] in _SMALL else data.names_en[p["iso3"]])
     return {
         "type": "scattergeo", "lon": lons, "lat": lats, "text": names, "mode": "text",
-        "textfont": {"size": 12, "color": "#1b1b1b", "family": "system-ui, sans-serif",
+        "textfont": {"size": [9 if iso3 in _SMALL else 12 for iso3 in _label_ids(data)],
+                     "color": "#1b1b1b", "family": "system-ui, sans-serif",
                      "shadow": "1px 1px 1px #fff, -1px -1px 1px #fff, 1px -1px 1px #fff, -1px 1px 1px #fff"},
         "hoverinfo": "skip", "showlegend": False, "name": "labels",
     }
 
 
 _SMALL = {"ARM", "AZE", "GEO", "MDA", "EST", "LVA", "LTU"}
+
+
+def _label_ids(data: AtlasData) -> list[str]:
+    return [f["properties"]["iso3"] for f in data.states_geo["features"]]
 
 
 def map_figure(data: AtlasData, layer_id: str, year: int, selected: str | None = None) -> dict[str, Any]:

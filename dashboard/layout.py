@@ -64,8 +64,8 @@ def source_line(data: AtlasData, layer_id: str) -> list[Any]:
 def events_list(data: AtlasData, year: int) -> list[Any]:
     """The events of a year (server-rendered for the first paint; assets/atlas.js renders the same
     markup when the year changes)."""
-    items = [html.Li([html.Span(e.date, className="ev-date"), " ", html.Strong(e.title), " — " + e.text,
-                      html.Small(f" ({e.source})", className="ev-src")], title=e.source)
+    items = [html.Li([html.Span(e.date, className="ev-date"), " ", html.Strong(e.title), f" — {e.text} ",
+                      html.Small(f"({e.source})", className="ev-src")], title=e.source)
              for e in figures.year_events(data, year).itertuples(index=False)]
     return items or [html.Li("No events recorded for this year.", className="ev-none")]
 
@@ -152,5 +152,6 @@ def build_layout(data: AtlasData) -> html.Div:
         dcc.Store(id="selected-country", data=None),
         dcc.Store(id="url-query", data=None),
         dcc.Store(id="url-written", data=None),
+        dcc.Store(id="year-shown", data=None),
         dcc.Interval(id="play-timer", interval=1000, disabled=True, n_intervals=0),
     ])

@@ -71,6 +71,9 @@ def test_slider_moves_without_server_calls(probe) -> None:
 def test_click_country_opens_panel_and_escape_closes(probe) -> None:
     probe.goto("?layer=cis&year=2000")
     assert probe.page.is_hidden("#country-panel")
+    probe.page.locator("h1").click()
+    probe.page.keyboard.press("ArrowRight")
+    probe.page.wait_for_function("() => location.search.includes('year=2001')")
     probe.click_country("KAZ")
     probe.page.wait_for_selector("#country-panel:not([hidden])")
     probe.page.wait_for_function("() => document.querySelector('#panel-title').textContent.includes('Kazakhstan')")
@@ -78,6 +81,13 @@ def test_click_country_opens_panel_and_escape_closes(probe) -> None:
     # the panel shows the layer's series, the membership timeline and the events
     probe.page.wait_for_function("() => document.querySelectorAll('#panel-memberships .scatterlayer path.point')"
                                  ".length >= 10 * 36")
+    # the map stays on the year moved to (the click re-rendered the graph component)
+    assert probe.eval("() => document.querySelector('#map .js-plotly-plot').layout.annotations[0].text") == "2001"
+    marker = probe.eval("() => document.querySelector('#panel-series .js-plotly-plot').layout.shapes[0].x0")
+    assert marker == 2001
+    probe.page.keyboard.press("ArrowRight")
+    probe.page.wait_for_function("() => document.querySelector('#panel-series .js-plotly-plot')"
+                                 ".layout.shapes[0].x0 === 2002")
     probe.page.keyboard.press("Escape")
     probe.page.wait_for_selector("#country-panel", state="hidden")
     assert "country=" not in probe.page.url

@@ -1,0 +1,168 @@
+"""Map performance in real headless Chromium: first load and slider steps.
+
+    python benchmarks/map_perf.py [--loads 5] [--steps 40]
+
+Starts the app (``python app.py``) on a free loopback port and prints:
+- first load: time from navigation start to the first painted map path, and bytes transferred
+  (compressed, as on the wire), median of several cold loads (fresh browser context each);
+- slider steps: time from a year change to plotly's ``plotly_afterplot`` for the app's clientside
+  path (set the slider → clientside callback → Plotly.react), against a bare ``Plotly.react`` of
+  the same figure and the ``Plotly.restyle`` floor, in the same page; and the number of server
+  callback requests made while stepping (must be 0).
+Targets (issue 3): paint ≤ 1.0 s, ≤ 1.2 MB, step p50 ≤ 1.5 × bare Plotly.react, 0 server calls.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+        "--disable-quic", "--no-first-run", "--disable-sync"]
+
+PAINT_PROBE = """
+new MutationObserver((m, obs) => {
+  if (document.querySelector('#map .choroplethlayer path')) { window.__painted = performance.now(); obs.disconnect(); }
+}).observe(document, {subtree: true, childList: true});
+"""
+
+STEP_JS = """async ([mode, years]) => {
+  const gd = document.querySelector('#map .js-plotly-plot');
+  const frames = JSON.parse(JSON.stringify(window.__frames));
+  const times = [];
+  for (const y of years) {
+    const done = new Promise(res => gd.once('plotly_afterplot', res));
+    const t0 = performance.now();
+    if (mode === 'app') {
+      window.dash_clientside.set_props('year-slider', {value: y});
+    } else if (mode === 'react') {
+      const fr = frames.years[String(y)];
+      const data = gd.data.slice();
+      data[1] = Object.assign({}, data[1], {z: fr.z, hovertext: fr.text});
+      data[2] = Object.assign({}, data[2], {locations: fr.contested.locations, z: fr.contested.z,
+                                            hovertext: fr.contested.text});
+      const layout = Object.assign({}, gd.layout);
+      layout.annotations = [Object.assign({}, gd.layout.annotations[0], {text: String(y)})];
+      Plotly.react(gd, data, layout);
+    } else {
+      Plotly.restyle(gd, {z: [frames.years[String(y)].z]}, [1]);
+    }
+    await done;
+    times.push(performance.now() - t0);
+    await new Promise(r => setTimeout(r, 30));
+  }
+  return times;
+}"""
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_app() -> tuple[subprocess.Popen[bytes], str]:
+    port = free_port()
+    env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(port)}
+    proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(150):
+        try:
+            with urllib.request.urlopen(base + "/healthz", timeout=1):
+                break
+        except OSError:
+            time.sleep(0.2)
+    else:
+        proc.kill()
+        raise SystemExit("the app did not start")
+    # warm the server's compressed-file cache (as any running server would be)
+    for path in ("/", "/_dash-layout", "/_dash-dependencies"):
+        urllib.request.urlopen(urllib.request.Request(base + path, headers={"Accept-Encoding": "br"})).read()
+    return proc, base
+
+
+def pct(values: list[float], q: float) -> float:
+    s = sorted(values)
+    return s[min(len(s) - 1, round(q * (len(s) - 1)))]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--loads", type=int, default=5)
+    ap.add_argument("--steps", type=int, default=40)
+    args = ap.parse_args()
+    proc, base = start_app()
+    ok = True
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+            paints, sizes = [], []
+            for i in range(args.loads + 1):
+                ctx = browser.new_context(viewport={"width": 1400, "height": 950})
+                page = ctx.new_page()
+                cdp = ctx.new_cdp_session(page)
+                cdp.send("Network.enable")
+                got: dict[str, int] = {}
+                cdp.on("Network.loadingFinished", lambda e, got=got: got.__setitem__(e["requestId"],
+                                                                                     e["encodedDataLength"]))
+                page.add_init_script(PAINT_PROBE)
+                page.goto(base + "/")
+                page.wait_for_function("() => window.__painted", timeout=30_000)
+                page.wait_for_load_state("networkidle")
+                if i > 0:  # the first load also warms the server's per-file caches
+                    paints.append(page.evaluate("() => window.__painted") / 1000)
+                    sizes.append(sum(got.values()))
+                ctx.close()
+            paint, size = statistics.median(paints), statistics.median(sizes)
+            print(f"first load (median of {args.loads} cold loads): map painted {paint:.2f} s "
+                  f"(min {min(paints):.2f}, max {max(paints):.2f}); transferred {size / 1e6:.2f} MB")
+            ok &= paint <= 1.0 and size <= 1.2e6
+
+            ctx = browser.new_context(viewport={"width": 1400, "height": 950})
+            page = ctx.new_page()
+            requests: list[str] = []
+            page.on("request", lambda r: requests.append(r.url))
+            page.goto(base + "/?layer=refugees_hosted&year=1995")
+            page.wait_for_selector("#map .choroplethlayer path")
+            page.wait_for_load_state("networkidle")
+            # the same frames the server put in the page's store, built by the same function
+            sys.path.insert(0, str(ROOT))
+            from dashboard import figures
+            from dashboard.data import get_data
+
+            page.evaluate("(f) => { window.__frames = f; }", figures.layer_frames(get_data(), "refugees_hosted"))
+            years = [1996 + (i % 29) for i in range(args.steps)]
+            before = sum("/_dash-update-component" in u for u in requests)
+            results = {}
+            for mode in ("app", "react", "restyle", "app", "react"):
+                times = page.evaluate(STEP_JS, [mode, years])
+                results.setdefault(mode, []).extend(times)
+            calls = sum("/_dash-update-component" in u for u in requests) - before
+            for mode, label in (("app", "app slider step (clientside)"), ("react", "bare Plotly.react"),
+                                ("restyle", "Plotly.restyle floor")):
+                t = results[mode]
+                print(f"{label:32s} p50 {statistics.median(t):6.1f} ms   p90 {pct(t, 0.9):6.1f} ms   n={len(t)}")
+            ratio = statistics.median(results["app"]) / statistics.median(results["react"])
+            print(f"ratio app / bare react (p50): {ratio:.2f}   server callback requests while stepping: {calls}")
+            ok &= ratio <= 1.5 and calls == 0
+            browser.close()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    print("PASS" if ok else "FAIL (see targets in the module docstring)")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
