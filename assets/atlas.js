@@ -11,7 +11,9 @@
     }
   }
 
-  var lastYear = null;  // the year last shown or asked for (the slider re-renders later)
+  var lastYear = null;
+  var presenting = false;     // presentation mode (kept in the URL as present=1)
+  var currentStory = null;    // {id, step} of the open guided story (URL: story=…&step=n, from 1)  // the year last shown or asked for (the slider re-renders later)
 
   function currentYear() {
     if (lastYear !== null) { return lastYear; }
@@ -26,8 +28,8 @@
     if (perCapita === "per1000" && info && info.per_1000) { id = info.per_1000; }
     var q = "?layer=" + encodeURIComponent(id) + "&year=" + encodeURIComponent(year);
     if (country) { q += "&country=" + encodeURIComponent(country); }
-    var present = new URLSearchParams(window.location.search).get("present");
-    if (present) { q += "&present=" + encodeURIComponent(present); }
+    if (presenting) { q += "&present=1"; }
+    if (currentStory) { q += "&story=" + encodeURIComponent(currentStory.id) + "&step=" + (currentStory.step + 1); }
     return q;
   }
 
@@ -45,7 +47,15 @@
     var country = meta.iso3.indexOf(c) >= 0 ? c : null;
     var info = meta.layers[layer];
     var base = info.per_1000_of || layer;
-    return stateQuery(base, info.per_1000_of ? "per1000" : "count", year, country, meta);
+    var keep = [presenting, currentStory];
+    presenting = ["1", "true", "yes"].indexOf(params.get("present")) >= 0;
+    var sid = params.get("story"), n = meta.stories ? meta.stories[sid] : undefined;
+    var st = parseInt(params.get("step") || "1", 10);
+    currentStory = n ? { id: sid, step: (st >= 1 && st <= n) ? st - 1 : 0 } : null;
+    var q = stateQuery(base, info.per_1000_of ? "per1000" : "count", year, country, meta);
+    presenting = keep[0];
+    currentStory = keep[1];
+    return q;
   }
 
   function esc(text) {
@@ -72,16 +82,19 @@
     }).join("");
   }
 
-  function withYear(figure, frames, year, country) {
+  function withYear(figure, frames, year, country, highlight) {
+    highlight = highlight || [];
     if (!figure || !figure.data || !frames || !frames.years) { return null; }
     var fr = frames.years[String(year)];
     if (!fr) { return null; }
     var data = figure.data.slice();
     var iso = (figure.data[1] && figure.data[1].locations) || [];
     var states = Object.assign({}, data[1], { z: fr.z, hovertext: fr.text });
+    // mirrors dashboard/figures.py outline(): selected black, story highlights orange
     states.marker = Object.assign({}, data[1].marker, { line: {
-      color: iso.map(function (c) { return c === country ? "#000000" : "#ffffff"; }),
-      width: iso.map(function (c) { return c === country ? 2.5 : 0.6; })
+      color: iso.map(function (c) {
+        return c === country ? "#000000" : highlight.indexOf(c) >= 0 ? "#e05a00" : "#ffffff"; }),
+      width: iso.map(function (c) { return c === country ? 2.5 : highlight.indexOf(c) >= 0 ? 3.0 : 0.6; })
     } });
     data[1] = states;
     data[2] = Object.assign({}, data[2], { locations: fr.contested.locations, z: fr.contested.z,
@@ -91,6 +104,22 @@
       return a.name === "year" ? Object.assign({}, a, { text: String(year) }) : a;
     });
     return { data: data, layout: layout };
+  }
+
+  // the text alternative of the map: summary paragraph and table (as dashboard/layout.py renders)
+  function renderSummary(frames, year) {
+    var fr = frames && frames.years && frames.years[String(year)];
+    if (!fr) { return; }
+    var p = document.getElementById("map-summary");
+    if (p) { p.textContent = fr.summary; }
+    var table = document.getElementById("map-table");
+    if (!table) { return; }
+    var rows = frames.names.map(function (n, i) {
+      return '<tr><th scope="row">' + esc(n) + "</th><td>" + esc(fr.labels[i]) + "</td></tr>";
+    }).join("");
+    table.innerHTML = "<caption>" + esc(frames.label) + ", " + year + "</caption>" +
+      '<thead><tr><th scope="col">Country</th><th scope="col">' + esc(frames.label) + "</th></tr></thead>" +
+      "<tbody>" + rows + "</tbody>";
   }
 
   function markPanelYear(year) {
@@ -125,20 +154,23 @@
   window.dash_clientside = Object.assign({}, window.dash_clientside, {
     atlas: {
       readUrl: function () {
+        // a plain address shows the default view, already in the page: no server call
+        if (!window.location.search) { return NO(); }
         return { search: window.location.search, t: Date.now() };
       },
       // One callback per slider step does everything the year touches. The map is drawn straight
       // into the graph (no round trip through the figure prop, which would deep-copy and diff the
       // 200 kB figure on every step); a layer change replaces the whole figure from the server,
       // already at the current year.
-      showYear: function (year, country, frames, meta, layer, perCapita, timerDisabled) {
+      showYear: function (year, country, highlight, frames, meta, layer, perCapita, timerDisabled) {
         lastYear = year;
         var gd = document.querySelector("#map .js-plotly-plot");
         if (gd && gd.data && window.Plotly) {
-          var fig = withYear({ data: gd.data, layout: gd.layout }, frames, year, country);
+          var fig = withYear({ data: gd.data, layout: gd.layout }, frames, year, country, highlight);
           if (fig) { window.Plotly.react(gd, fig.data, fig.layout); }
         }
         renderEvents(meta, year);
+        renderSummary(frames, year);
         markPanelYear(year);
         writeUrl(layer, perCapita, year, country, meta, timerDisabled);
         return NO();
@@ -161,10 +193,92 @@
         if (start && meta && year >= meta.years[1]) { setProps("year-slider", { value: meta.years[0] }); }
         return [!start, start ? "❚❚ Pause" : "▶ Play", start ? "true" : "false"];
       },
-      tick: function (n, year, meta) {
-        if (!meta) { return [NO(), NO(), NO()]; }
-        if (year >= meta.years[1]) { return [NO(), true, "▶ Play"]; }
-        return [year + 1, NO(), NO()];
+      tick: function (n, year, meta, story, stories) {
+        if (!meta) { return [NO(), NO(), NO(), NO()]; }
+        if (year >= meta.years[1]) { return [NO(), true, "▶ Play", "false"]; }
+        var next = year + 1;
+        // with a story open, playing stops at the story's next step and shows it
+        if (story && stories && stories[story.id]) {
+          var steps = stories[story.id].steps;
+          for (var i = story.step + 1; i < steps.length; i++) {
+            if (steps[i].year === next) {
+              setProps("story-state", { data: { id: story.id, step: i } });
+              return [next, true, "▶ Play", "false"];
+            }
+            if (steps[i].year > next) { break; }
+          }
+        }
+        return [next, NO(), NO(), NO()];
+      },
+      playSpeed: function (ms) { return ms || 1000; },
+      // the text alternative and the events, on load and after a layer change
+      renderTexts: function (frames, year, meta) {
+        renderSummary(frames, year);
+        renderEvents(meta, year);
+        return NO();
+      },
+      switchTab: function () {
+        var trig = window.dash_clientside.callback_context.triggered.map(function (t) { return t.prop_id; });
+        var key = trig.length ? trig[0].split(".")[0].replace("tab-", "") : "map";
+        var keys = ["map", "data", "sources"];
+        var res = keys.map(function (k) { return k !== key; });
+        if (key === "map") {
+          setTimeout(function () {
+            var gd = document.querySelector("#map .js-plotly-plot");
+            if (gd && window.Plotly) { window.Plotly.Plots.resize(gd); }
+          }, 0);
+        }
+        return res.concat(keys.map(function (k) { return k === key ? "true" : "false"; }));
+      },
+      togglePresent: function (n, present) { return !present; },
+      applyPresent: function (present, layer, perCapita, year, country, meta) {
+        presenting = !!present;
+        setTimeout(function () {  // the map's box changed size with the page's layout
+          var gd = document.querySelector("#map .js-plotly-plot");
+          if (gd && window.Plotly) { window.Plotly.Plots.resize(gd); }
+        }, 50);
+        writeUrl(layer, perCapita, year, country, meta, true);
+        return [presenting ? "app presenting" : "app", presenting ? "true" : "false",
+                presenting ? "Leave presentation" : "Present"];
+      },
+      storyNav: function (selected, prev, next, end, state, stories) {
+        var trig = window.dash_clientside.callback_context.triggered.map(function (t) { return t.prop_id; });
+        var t = trig.length ? trig[0] : "";
+        if (t.indexOf("story-end") === 0) { setProps("story-select", { value: null }); return null; }
+        if (t.indexOf("story-select") === 0) {
+          if (!selected || !stories[selected]) { return null; }
+          if (state && state.id === selected) { return NO(); }
+          return { id: selected, step: 0 };
+        }
+        if (!state || !stories[state.id]) { return NO(); }
+        var n = stories[state.id].steps.length;
+        var step = state.step + (t.indexOf("story-next") === 0 ? 1 : -1);
+        if (step < 0 || step >= n) { return NO(); }
+        return { id: state.id, step: step };
+      },
+      applyStory: function (state, stories, meta) {
+        var story = state && stories && stories[state.id];
+        currentStory = story ? { id: state.id, step: state.step } : null;
+        if (!story) {
+          return [true, "", "", "", [], "", true, true, []];
+        }
+        var step = story.steps[state.step];
+        var info = meta.layers[step.layer] || {};
+        var base = info.per_1000_of || step.layer;
+        setProps("story-select", { value: state.id });
+        setProps("layer-select", { value: base });
+        setProps("per-capita", { value: info.per_1000_of ? "per1000" : "count" });
+        lastYear = step.year;
+        setProps("year-slider", { value: step.year });
+        var sources = step.sources.map(function (src) {
+          var kids = src.url ? [{ namespace: "dash_html_components", type: "A",
+                                  props: { href: src.url, children: src.citation, target: "_blank", rel: "noopener" } }]
+                             : [src.citation];
+          return { namespace: "dash_html_components", type: "Li", props: { children: kids } };
+        });
+        return [false, story.title, step.title, step.caption, sources,
+                "Step " + (state.step + 1) + " of " + story.steps.length,
+                state.step === 0, state.step === story.steps.length - 1, step.countries || []];
       }
     }
   });
@@ -180,7 +294,8 @@
     if (ev.altKey || ev.ctrlKey || ev.metaKey) { return; }
     if (ev.key === "Escape") {
       var panel = document.getElementById("country-panel");
-      if (panel && !panel.hidden) { setProps("selected-country", { data: null }); ev.preventDefault(); }
+      if (panel && !panel.hidden) { setProps("selected-country", { data: null }); ev.preventDefault(); return; }
+      if (presenting) { setProps("present", { data: false }); ev.preventDefault(); }
       return;
     }
     if (isTyping(document.activeElement)) { return; }

@@ -12,6 +12,8 @@ from typing import Any
 from dash import ClientsideFunction, Dash, Input, Output, State, html, no_update
 
 from . import figures
+from .cache import init_cache
+from .config import DEFAULT_YEAR, YEARS
 from .data import AtlasData
 from .layout import IDS, legend, source_line
 from .urlstate import parse_query
@@ -23,6 +25,14 @@ def effective_layer(data: AtlasData, base: str, per_capita: str | None) -> str:
     if per_capita == "per1000" and layer.get("per_1000"):
         return layer["per_1000"]
     return layer["id"]
+
+
+def valid_year(value: Any) -> int:
+    """The slider's year from a callback value; anything but a covered year (bad or forged
+    input) gives the default year."""
+    if isinstance(value, int) and not isinstance(value, bool) and value in YEARS:
+        return value
+    return DEFAULT_YEAR
 
 
 def panel_content(data: AtlasData, layer_id: str, iso3: str, year: int) -> dict[str, Any]:
@@ -41,8 +51,15 @@ def panel_content(data: AtlasData, layer_id: str, iso3: str, year: int) -> dict[
     }
 
 
-def register(app: Dash, data: AtlasData) -> None:
+def register(app: Dash, data: AtlasData, stories: dict[str, dict[str, Any]] | None = None) -> None:
     layers = {i["id"] for i in data.indicators.values() if i["map"]}
+    story_steps = {sid: len(st["steps"]) for sid, st in (stories or {}).items()}
+    cache = init_cache(app.server)
+
+    @cache.memoize()
+    def cached_panel(layer_id: str, iso3: str, year: int) -> dict[str, Any]:
+        """panel_content, kept in the shared cache (dashboard/cache.py): 200–300 ms to build."""
+        return panel_content(data, layer_id, iso3, year)
 
     @app.callback(
         Output(IDS["layer"], "value"),
@@ -50,6 +67,8 @@ def register(app: Dash, data: AtlasData) -> None:
         Output(IDS["slider"], "value"),
         Output("selected-country", "data"),
         Output("notice", "children"),
+        Output("story-state", "data"),
+        Output("present", "data"),
         Input("url-query", "data"),
         State(IDS["layer"], "value"),
         State("per-capita", "value"),
@@ -59,7 +78,7 @@ def register(app: Dash, data: AtlasData) -> None:
     )
     def restore_from_url(query: Any, cur_layer: str, cur_pc: str, cur_year: int, cur_country: str | None):
         search = query.get("search", "") if isinstance(query, dict) else ""
-        state = parse_query(search, layers)
+        state = parse_query(search if isinstance(search, str) else "", layers, story_steps)
         ind = data.indicators[state.layer]
         base, pc = (ind["per_1000_of"], "per1000") if ind.get("per_1000_of") else (state.layer, "count")
         notice = [html.Span(n) for n in state.notices] if state.notices else None
@@ -67,8 +86,9 @@ def register(app: Dash, data: AtlasData) -> None:
         def changed(new: Any, old: Any) -> Any:
             return no_update if new == old else new
 
+        story = {"id": state.story, "step": state.step} if state.story else no_update
         return (changed(base, cur_layer), changed(pc, cur_pc), changed(state.year, cur_year),
-                changed(state.country, cur_country), notice)
+                changed(state.country, cur_country), notice, story, state.present or no_update)
 
     @app.callback(
         Output("frames", "data"),
@@ -81,16 +101,20 @@ def register(app: Dash, data: AtlasData) -> None:
         Input("per-capita", "value"),
         State(IDS["slider"], "value"),
         State("selected-country", "data"),
+        State("highlight", "data"),
         prevent_initial_call=True,
     )
-    def load_layer(base: str, per_capita: str, year: int, country: str | None):
-        if base not in data.indicators:
+    def load_layer(base: str, per_capita: str, year: int, country: str | None, highlight: Any):
+        if not isinstance(base, str) or base not in data.indicators:
             return (no_update,) * 6
         layer_id = effective_layer(data, base, per_capita)
         show_toggle = bool(data.indicators[base].get("per_1000"))
+        year = valid_year(year)
+        highlight = [c for c in highlight if c in data.names_en] if isinstance(highlight, list) else []
+        frames = figures.layer_frames(data, layer_id)
         return (
-            figures.layer_frames(data, layer_id),
-            figures.map_figure(data, layer_id, int(year), country),
+            frames,
+            figures.map_figure(data, layer_id, year, country if country in data.names_en else None, highlight),
             legend(data, layer_id),
             source_line(data, layer_id),
             data.indicators[layer_id]["description"],
@@ -110,10 +134,12 @@ def register(app: Dash, data: AtlasData) -> None:
         prevent_initial_call=True,
     )
     def render_panel(iso3: str | None, frames: dict[str, Any] | None, year: int):
-        if not iso3 or iso3 not in data.names_en:
+        if not isinstance(iso3, str) or iso3 not in data.names_en:
             return True, no_update, no_update, no_update, no_update, no_update
-        layer_id = (frames or {}).get("layer", "cis")
-        c = panel_content(data, layer_id, iso3, int(year))
+        layer_id = (frames or {}).get("layer", "cis") if isinstance(frames, dict | None) else None
+        if not isinstance(layer_id, str) or layer_id not in data.indicators:
+            layer_id = "cis"
+        c = cached_panel(layer_id, iso3, valid_year(year))
         return False, c["title"], c["series"], c["memberships"], c["regime"], c["events"]
 
     cs = "atlas"
@@ -123,12 +149,18 @@ def register(app: Dash, data: AtlasData) -> None:
                             Output("year-shown", "data"),
                             Input(IDS["slider"], "value"),
                             Input("selected-country", "data"),
+                            Input("highlight", "data"),
                             State("frames", "data"),
                             State("meta", "data"),
                             State(IDS["layer"], "value"),
                             State("per-capita", "value"),
                             State("play-timer", "disabled"),
                             prevent_initial_call=True)
+    app.clientside_callback(ClientsideFunction(cs, "renderTexts"),
+                            Output("ui-done", "data"),
+                            Input("frames", "data"),
+                            State(IDS["slider"], "value"),
+                            State("meta", "data"))
     app.clientside_callback(ClientsideFunction(cs, "selectCountry"),
                             Output("selected-country", "data", allow_duplicate=True),
                             Input(IDS["map"], "clickData"),
@@ -158,7 +190,64 @@ def register(app: Dash, data: AtlasData) -> None:
                             Output(IDS["slider"], "value", allow_duplicate=True),
                             Output("play-timer", "disabled", allow_duplicate=True),
                             Output(IDS["play"], "children", allow_duplicate=True),
+                            Output(IDS["play"], "aria-pressed", allow_duplicate=True),
                             Input("play-timer", "n_intervals"),
                             State(IDS["slider"], "value"),
+                            State("meta", "data"),
+                            State("story-state", "data"),
+                            State("stories", "data"),
+                            prevent_initial_call=True)
+    app.clientside_callback(ClientsideFunction(cs, "playSpeed"),
+                            Output("play-timer", "interval"),
+                            Input("play-speed", "value"),
+                            prevent_initial_call=True)
+    app.clientside_callback(ClientsideFunction(cs, "switchTab"),
+                            Output("view-map", "hidden"),
+                            Output("view-data", "hidden"),
+                            Output("view-sources", "hidden"),
+                            Output("tab-map", "aria-selected"),
+                            Output("tab-data", "aria-selected"),
+                            Output("tab-sources", "aria-selected"),
+                            Input("tab-map", "n_clicks"),
+                            Input("tab-data", "n_clicks"),
+                            Input("tab-sources", "n_clicks"),
+                            prevent_initial_call=True)
+    app.clientside_callback(ClientsideFunction(cs, "togglePresent"),
+                            Output("present", "data", allow_duplicate=True),
+                            Input("present-button", "n_clicks"),
+                            State("present", "data"),
+                            prevent_initial_call=True)
+    app.clientside_callback(ClientsideFunction(cs, "applyPresent"),
+                            Output("app-root", "className"),
+                            Output("present-button", "aria-pressed"),
+                            Output("present-button", "children"),
+                            Input("present", "data"),
+                            State(IDS["layer"], "value"),
+                            State("per-capita", "value"),
+                            State(IDS["slider"], "value"),
+                            State("selected-country", "data"),
+                            State("meta", "data"),
+                            prevent_initial_call=True)
+    app.clientside_callback(ClientsideFunction(cs, "storyNav"),
+                            Output("story-state", "data", allow_duplicate=True),
+                            Input("story-select", "value"),
+                            Input("story-prev", "n_clicks"),
+                            Input("story-next", "n_clicks"),
+                            Input("story-end", "n_clicks"),
+                            State("story-state", "data"),
+                            State("stories", "data"),
+                            prevent_initial_call=True)
+    app.clientside_callback(ClientsideFunction(cs, "applyStory"),
+                            Output("story-box", "hidden"),
+                            Output("story-heading", "children"),
+                            Output("story-step-title", "children"),
+                            Output("story-caption", "children"),
+                            Output("story-sources", "children"),
+                            Output("story-count", "children"),
+                            Output("story-prev", "disabled"),
+                            Output("story-next", "disabled"),
+                            Output("highlight", "data"),
+                            Input("story-state", "data"),
+                            State("stories", "data"),
                             State("meta", "data"),
                             prevent_initial_call=True)

@@ -130,14 +130,43 @@ def _frames(data: AtlasData, layer_id: str) -> dict[str, Any]:
     contested = contested_frames(data)
     years: dict[str, Any] = {}
     for year in YEARS:
-        z, text = [], []
+        z, text, labels = [], [], []
         for iso3 in ISO3:
             rec = values.get((iso3, year))
             z.append(class_index(layer, rec["value"], rec["category"]) if rec else NO_DATA_CLASS)
             text.append(hover_text(data, layer, iso3, year, rec))
-        years[str(year)] = {"z": z, "text": text, "contested": contested[str(year)],
+            labels.append(rec["label"] if rec else NO_DATA_LABEL)
+        years[str(year)] = {"z": z, "text": text, "labels": labels,
+                            "summary": view_summary(data, layer, year, z, labels),
+                            "contested": contested[str(year)],
                             "has_data": any(v != NO_DATA_CLASS for v in z)}
-    return {"layer": layer_id, "years": years}
+    return {"layer": layer_id, "label": layer["label"], "names": [data.names_en[c] for c in ISO3],
+            "years": years}
+
+
+def _join(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def view_summary(data: AtlasData, layer: dict[str, Any], year: int, z: list[int], labels: list[str]) -> str:
+    """One paragraph describing the map in words (the text alternative for screen readers)."""
+    names = [data.names_en[c] for c in ISO3]
+    parts = [f"Map of the 15 post-Soviet states, {year}: {layer['label']}."]
+    groups: list[str] = []
+    for i, cls in enumerate(layer["classes"]):
+        members = [n for n, v in zip(names, z, strict=True) if v == i]
+        if members:
+            groups.append(f"{cls['label']}: {_join(members)}")
+    if groups:
+        parts.append(" ".join(g + "." for g in groups))
+    if layer["kind"] != "categorical":
+        pairs = [(n, lab) for n, v, lab in zip(names, z, labels, strict=True) if v != NO_DATA_CLASS]
+        if pairs:
+            parts.append("Values: " + "; ".join(f"{n} {lab}" for n, lab in pairs) + ".")
+    missing = [n for n, v in zip(names, z, strict=True) if v == NO_DATA_CLASS]
+    if missing:
+        parts.append(f"No data: {_join(missing)}.")
+    return " ".join(parts)
 
 
 # ------------------------------------------------------------------------------------ map
@@ -182,15 +211,27 @@ def _label_ids(data: AtlasData) -> list[str]:
     return [f["properties"]["iso3"] for f in data.states_geo["features"]]
 
 
-def map_figure(data: AtlasData, layer_id: str, year: int, selected: str | None = None) -> dict[str, Any]:
+HIGHLIGHT_LINE = "#e05a00"
+
+
+def outline(selected: str | None, highlight: list[str] | None) -> tuple[list[str], list[float]]:
+    """Border colours and widths of the 15 states: the selected country black, a story's
+    highlighted countries orange, the rest thin white (assets/atlas.js mirrors this)."""
+    hl = set(highlight or [])
+    colours = ["#000000" if c == selected else HIGHLIGHT_LINE if c in hl else palettes.BORDER for c in ISO3]
+    widths = [2.5 if c == selected else 3.0 if c in hl else 0.6 for c in ISO3]
+    return colours, widths
+
+
+def map_figure(data: AtlasData, layer_id: str, year: int, selected: str | None = None,
+               highlight: list[str] | None = None) -> dict[str, Any]:
     """The full map figure for one layer and year (the browser later swaps years in)."""
     layer = data.indicators[layer_id]
     frames = layer_frames(data, layer_id)
     frame = frames["years"][str(year)]
     n = len(layer["classes"])
     ctx_ids = [f["id"] for f in data.context_geo["features"]]
-    line_w = [2.5 if iso3 == selected else 0.6 for iso3 in ISO3]
-    line_c = ["#000000" if iso3 == selected else palettes.BORDER for iso3 in ISO3]
+    line_c, line_w = outline(selected, highlight)
     traces = [
         {"type": "choropleth", "name": "context", "geojson": data.context_geo,
          "featureidkey": "id", "locations": ctx_ids, "z": [0] * len(ctx_ids),

@@ -19,6 +19,32 @@ IDS = {
     "panel": "country-panel",
 }
 
+# The page shell: as Dash's default, plus a language, a no-JavaScript message and preload hints
+# for the chunks Dash fetches only after the layout arrives (graph, slider, dropdown), so that
+# they load in parallel with the rest instead of after it.
+INDEX_HTML = """<!DOCTYPE html>
+<html lang="en">
+    <head>
+        {%metas%}
+        <title>{%title%}</title>
+        {%favicon%}
+        <link rel="preload" as="script" href="/_dash-component-suites/dash/dcc/async-graph.js">
+        <link rel="preload" as="script" href="/_dash-component-suites/dash/dcc/async-slider.js">
+        <link rel="preload" as="script" href="/_dash-component-suites/dash/dcc/async-dropdown.js">
+        {%css%}
+    </head>
+    <body>
+        <noscript>This atlas needs JavaScript. The data are also available from the HTTP API at
+        /api/v1 (see /api/v1/openapi.json).</noscript>
+        {%app_entry%}
+        <footer>
+            {%config%}
+            {%scripts%}
+            {%renderer%}
+        </footer>
+    </body>
+</html>"""
+
 MAP_CONFIG: dict[str, Any] = {
     "topojsonURL": "/assets/topojson/",
     "displayModeBar": False,
@@ -61,15 +87,6 @@ def source_line(data: AtlasData, layer_id: str) -> list[Any]:
     ]
 
 
-def events_list(data: AtlasData, year: int) -> list[Any]:
-    """The events of a year (server-rendered for the first paint; assets/atlas.js renders the same
-    markup when the year changes)."""
-    items = [html.Li([html.Span(e.date, className="ev-date"), " ", html.Strong(e.title), f" — {e.text} ",
-                      html.Small(f"({e.source})", className="ev-src")], title=e.source)
-             for e in figures.year_events(data, year).itertuples(index=False)]
-    return items or [html.Li("No events recorded for this year.", className="ev-none")]
-
-
 def meta(data: AtlasData) -> dict[str, Any]:
     """Facts the browser needs for URL handling, keys and the panel (small, static)."""
     inds = {i["id"]: {"per_1000": i.get("per_1000"), "per_1000_of": i.get("per_1000_of"),
@@ -84,22 +101,43 @@ def meta(data: AtlasData) -> dict[str, Any]:
             "default_layer": DEFAULT_LAYER, "default_year": DEFAULT_YEAR}
 
 
-def build_layout(data: AtlasData) -> html.Div:
+def story_meta(stories: dict[str, dict[str, Any]]) -> dict[str, int]:
+    return {sid: len(st["steps"]) for sid, st in stories.items()}
+
+
+def build_layout(data: AtlasData, stories: dict[str, dict[str, Any]] | None = None) -> html.Div:
     layer_id, year = DEFAULT_LAYER, DEFAULT_YEAR
+    stories = stories or {}
     marks = {y: {"label": str(y)} for y in YEARS if y % 5 == 0}
     marks[YEARS[0]] = {"label": str(YEARS[0])}
-    marks[YEARS[-1]] = {"label": str(YEARS[-1])}
+    frames = figures.layer_frames(data, layer_id)
+    page_meta = meta(data)
+    page_meta["stories"] = story_meta(stories)
     return html.Div(id="app-root", className="app", children=[
         html.A("Skip to the map controls", href="#layer-select", className="skip-link"),
         html.Header(className="topbar", children=[
-            html.Div([
+            html.Div(className="titles", children=[
                 html.H1("Atlas of the former Soviet space"),
                 html.P("The 15 successor states of the USSR, year by year since 1991: memberships, "
                        "displacement and migration, political regimes.", className="tagline"),
             ]),
+            html.Nav(className="top-actions", **{"aria-label": "Views"}, children=[
+                html.Div(className="tabs", role="tablist", children=[
+                    html.Button(label, id=f"tab-{key}", n_clicks=0, role="tab", className="tab",
+                                **{"aria-selected": "true" if key == "map" else "false",
+                                   "aria-controls": f"view-{key}"})
+                    for key, label in (("map", "Map"), ("data", "Data table"), ("sources", "Sources"))
+                ]),
+                html.Label("Guided story", htmlFor="story-select", className="visually-hidden"),
+                dcc.Dropdown(id="story-select", className="story-select", clearable=True, searchable=False,
+                             placeholder="Guided story…", value=None,
+                             options=[{"label": st["title"], "value": sid} for sid, st in stories.items()]),
+                html.Button("Present", id="present-button", n_clicks=0, className="present-button",
+                            title="Presentation mode (Esc leaves)", **{"aria-pressed": "false"}),
+            ]),
         ]),
         html.Div(id="notice", className="notice", role="status", **{"aria-live": "polite"}),
-        html.Main(className="main", children=[
+        html.Main(id="view-map", className="main", role="tabpanel", children=[
             html.Section(className="controls", **{"aria-label": "Map controls"}, children=[
                 html.Label("Layer", htmlFor=IDS["layer"], className="control-label"),
                 dcc.Dropdown(id=IDS["layer"], options=layer_options(data), value=layer_id,
@@ -114,8 +152,23 @@ def build_layout(data: AtlasData) -> html.Div:
                        children=data.indicators[layer_id]["description"]),
             ]),
             html.Section(className="map-area", **{"aria-label": "Map"}, children=[
-                dcc.Graph(id=IDS["map"], figure=figures.map_figure(data, layer_id, year),
-                          config=MAP_CONFIG, className="map-graph", clear_on_unhover=True),
+                html.Div(className="map-wrap", children=[
+                    dcc.Graph(id=IDS["map"], figure=figures.map_figure(data, layer_id, year),
+                              config=MAP_CONFIG, className="map-graph", clear_on_unhover=True),
+                    html.Section(id="story-box", className="story-box", hidden=True,
+                                 **{"aria-label": "Guided story", "aria-live": "polite"}, children=[
+                        html.P(id="story-heading", className="story-heading"),
+                        html.H2(id="story-step-title", className="story-step-title"),
+                        html.P(id="story-caption", className="story-caption"),
+                        html.Ul(id="story-sources", className="story-sources"),
+                        html.Div(className="story-nav", children=[
+                            html.Button("◀ Previous", id="story-prev", n_clicks=0, className="story-btn"),
+                            html.Span(id="story-count", className="story-count"),
+                            html.Button("Next ▶", id="story-next", n_clicks=0, className="story-btn"),
+                            html.Button("End story", id="story-end", n_clicks=0, className="story-btn story-end"),
+                        ]),
+                    ]),
+                ]),
                 html.Div(className="timebar", children=[
                     html.Button("▶ Play", id=IDS["play"], n_clicks=0, className="play-button",
                                 title="Play the years (Space)", **{"aria-pressed": "false"}),
@@ -124,11 +177,23 @@ def build_layout(data: AtlasData) -> html.Div:
                                    marks=marks, updatemode="drag", included=False,
                                    tooltip={"placement": "top", "always_visible": False}),
                     ]),
+                    html.Label("Speed", htmlFor="play-speed", className="visually-hidden"),
+                    dcc.Dropdown(id="play-speed", className="play-speed", clearable=False, searchable=False,
+                                 value=1000, options=[{"label": "0.5 yr/s", "value": 2000},
+                                                      {"label": "1 yr/s", "value": 1000},
+                                                      {"label": "2 yr/s", "value": 500}]),
                 ]),
                 html.P(id="source-line", className="source-line", children=source_line(data, layer_id)),
+                # Filled by assets/atlas.js (renderSummary, renderEvents) on load and on every
+                # year or layer change; React never manages their children.
+                html.P(id="map-summary", className="map-summary"),
+                html.Details(className="map-table", children=[
+                    html.Summary("Table of the map's values"),
+                    html.Table(id="map-table"),
+                ]),
                 html.Section(className="events", **{"aria-label": "Events of the selected year"}, children=[
-                    html.H2(id="events-title", children=f"Events in {year}"),
-                    html.Ul(id="events-strip", className="events-strip", children=events_list(data, year)),
+                    html.H2(html.Span(id="events-title")),
+                    html.Ul(id="events-strip", className="events-strip"),
                 ]),
             ]),
             html.Aside(id=IDS["panel"], className="country-panel", hidden=True,
@@ -143,15 +208,23 @@ def build_layout(data: AtlasData) -> html.Div:
                 html.Ul(id="panel-events", className="panel-events"),
             ]),
         ]),
+        html.Section(id="view-data", className="view", role="tabpanel", hidden=True, children=[]),
+        html.Section(id="view-sources", className="view", role="tabpanel", hidden=True, children=[]),
         html.Footer(className="footer", children=[
             html.Span("Data: UNHCR, IDMC, UN WPP 2024, V-Dem, Freedom House, Polity5; memberships and events "
                       "curated by the atlas with a source for each; boundaries: Natural Earth."),
         ]),
-        dcc.Store(id="frames", data=figures.layer_frames(data, layer_id)),
-        dcc.Store(id="meta", data=meta(data)),
+        dcc.Store(id="frames", data=frames),
+        dcc.Store(id="meta", data=page_meta),
+        dcc.Store(id="stories", data=stories),
+        dcc.Store(id="story-state", data=None),
+        dcc.Store(id="highlight", data=[]),
+        dcc.Store(id="present", data=False),
         dcc.Store(id="selected-country", data=None),
         dcc.Store(id="url-query", data=None),
         dcc.Store(id="url-written", data=None),
         dcc.Store(id="year-shown", data=None),
+        dcc.Store(id="ui-done", data=None),
         dcc.Interval(id="play-timer", interval=1000, disabled=True, n_intervals=0),
     ])
+

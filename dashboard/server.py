@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import logging
+from typing import Any
+
 from dash import Dash
 from flask import jsonify
 
@@ -9,8 +12,21 @@ from .api import create_api_blueprint
 from .callbacks import register
 from .config import ASSETS_DIR
 from .data import get_data
-from .layout import build_layout
+from .layout import INDEX_HTML, build_layout
+from .security import install as install_security
 from .static_cache import install as install_static_cache
+from .stories import load_stories, story_as_dict
+
+log = logging.getLogger(__name__)
+
+
+def _stories() -> dict[str, dict[str, Any]]:
+    """The guided stories; a broken story file is reported in the log, never fatal."""
+    try:
+        return {sid: story_as_dict(st) for sid, st in load_stories().items()}
+    except ValueError as exc:
+        log.error("stories not loaded: %s", exc)
+        return {}
 
 
 def create_app() -> Dash:
@@ -26,10 +42,13 @@ def create_app() -> Dash:
                    {"name": "description",
                     "content": "Interactive atlas of the 15 post-Soviet states since 1991."}],
     )
-    app.layout = build_layout(data)
-    register(app, data)
+    app.index_string = INDEX_HTML
+    stories = _stories()
+    app.layout = build_layout(data, stories)
+    register(app, data, stories)
     app.server.register_blueprint(create_api_blueprint(data))
     install_static_cache(app.server)
+    install_security(app.server, app=app)
 
     @app.server.get("/healthz")
     def healthz():  # type: ignore[no-untyped-def]

@@ -21,6 +21,8 @@ class ViewState:
     year: int = DEFAULT_YEAR
     country: str | None = None
     present: bool = False
+    story: str | None = None
+    step: int = 0
     notices: list[str] = field(default_factory=list)
 
     def query(self) -> str:
@@ -29,6 +31,9 @@ class ViewState:
             params["country"] = self.country
         if self.present:
             params["present"] = "1"
+        if self.story:
+            params["story"] = self.story
+            params["step"] = str(self.step + 1)
         return "?" + urlencode(params)
 
 
@@ -38,8 +43,10 @@ def _clean(text: str) -> str:
     return "".join(ch if ch.isprintable() else "?" for ch in short) + ("…" if len(text) > MAX_PARAM_LEN else "")
 
 
-def parse_query(query: str | dict[str, list[str]] | None, layers: set[str]) -> ViewState:
-    """Parse a query string (with or without '?') or a parsed mapping against the known layers."""
+def parse_query(query: str | dict[str, list[str]] | None, layers: set[str],
+                stories: dict[str, int] | None = None) -> ViewState:
+    """Parse a query string (with or without '?') or a parsed mapping against the known layers
+    and stories (story id → number of steps; ``step`` in the URL counts from 1)."""
     if isinstance(query, dict):
         params = query
     else:
@@ -73,4 +80,17 @@ def parse_query(query: str | dict[str, list[str]] | None, layers: set[str]) -> V
             state.notices.append(f"Unknown country “{_clean(country)}”: no country selected.")
     present = first("present")
     state.present = present in ("1", "true", "yes")
+    story = first("story")
+    if story:
+        n_steps = (stories or {}).get(story)
+        if n_steps is None:
+            state.notices.append(f"Unknown story “{_clean(story)}”: no story opened.")
+        else:
+            state.story = story
+            step = (first("step") or "1").strip()
+            if step.isascii() and step.isdigit() and 1 <= int(step) <= n_steps:
+                state.step = int(step) - 1
+            else:
+                state.notices.append(f"Step “{_clean(step)}” is not between 1 and {n_steps}: "
+                                     "starting the story at step 1.")
     return state

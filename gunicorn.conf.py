@@ -1,0 +1,85 @@
+"""gunicorn settings for production: ``gunicorn -c gunicorn.conf.py app:server`` (see Procfile).
+
+Environment: ``HOST`` (default 0.0.0.0), ``PORT`` (8050), ``WEB_CONCURRENCY`` worker processes
+(2), ``GUNICORN_THREADS`` threads per worker (4), ``GUNICORN_TIMEOUT`` seconds (30),
+``LOG_LEVEL`` (info), ``FORWARDED_ALLOW_IPS`` (proxies trusted for X-Forwarded-*, default
+127.0.0.1). The data are loaded once in the master (``preload_app``) and shared by the forked
+workers. Dash's debug mode is never on here, whatever ``DASH_DEBUG``/``FLASK_DEBUG`` say; no
+``Server`` header is sent.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from gunicorn.http import wsgi as _gunicorn_wsgi
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name, "").strip()
+    try:
+        return int(raw) if raw else default
+    except ValueError as exc:
+        raise SystemExit(f"gunicorn.conf.py: {name}={raw!r} is not an integer") from exc
+
+
+# Debug mode off before the app is imported (preload): Flask reads FLASK_DEBUG when Dash creates
+# the server; app.py only honours DASH_DEBUG under ``python app.py``.
+os.environ.pop("FLASK_DEBUG", None)
+os.environ["DASH_DEBUG"] = "0"
+
+bind = f"{os.environ.get('HOST', '0.0.0.0')}:{_env_int('PORT', 8050)}"
+workers = _env_int("WEB_CONCURRENCY", 2)
+# Threads keep quick requests (static files, API) from queueing behind a slow callback, and hold
+# keep-alive connections; the app is thread-safe (read-only data, locked caches).
+worker_class = "gthread"
+threads = _env_int("GUNICORN_THREADS", 4)
+preload_app = True
+timeout = _env_int("GUNICORN_TIMEOUT", 30)
+graceful_timeout = 30
+keepalive = 5
+# Recycle workers now and then (cheap: they fork from the preloaded master).
+max_requests = 5000
+max_requests_jitter = 500
+
+# Request limits: URLs of the API stay far below 4 KB; bodies are limited by the app (1 MiB).
+limit_request_line = 4094
+limit_request_fields = 50
+limit_request_field_size = 8190
+
+accesslog = "-"
+errorlog = "-"
+loglevel = os.environ.get("LOG_LEVEL", "info")
+access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms "%(a)s"'
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+proc_name = "atlas"
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+# gunicorn ≥ 25 opens a control socket in $HOME by default; several instances on one host would
+# share it, and nothing here uses it.
+control_socket_disable = True
+
+
+def _drop_server_header() -> None:
+    """gunicorn writes ``Server: gunicorn`` itself, outside the app; leave it out (idempotent,
+    this file is read again on HUP)."""
+    response = _gunicorn_wsgi.Response
+    if getattr(response.default_headers, "_atlas", False):
+        return
+    original = response.default_headers
+
+    def default_headers(self: Any) -> list[str]:
+        return [h for h in original(self) if not h.lower().startswith("server:")]
+
+    default_headers._atlas = True  # type: ignore[attr-defined]
+    response.default_headers = default_headers  # type: ignore[method-assign]
+
+
+_drop_server_header()
+
+
+def post_worker_init(worker: Any) -> None:
+    """Belt and braces: the Flask app in each worker runs without debug (no tracebacks)."""
+    app = getattr(worker, "wsgi", None)
+    if getattr(app, "debug", False):
+        app.debug = False

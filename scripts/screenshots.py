@@ -1,0 +1,77 @@
+"""Save screenshots of the atlas into docs/ (headless Debian Chromium, the app on a free port).
+
+    python scripts/screenshots.py
+
+Each shot is a URL of the app (the view state lives in the URL) plus optional steps.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update"]
+
+# (file name, query, viewport, action)
+SHOTS: list[tuple[str, str, tuple[int, int], str | None]] = [
+    ("cis-1995.png", "?layer=cis&year=1995", (1400, 900), None),
+    ("refugees-hosted-1995.png", "?layer=refugees_hosted&year=1995", (1400, 900), None),
+    ("regimes-of-the-world-2024.png", "?layer=vdem_row&year=2024", (1400, 900), None),
+    ("country-panel-georgia-2009.png", "?layer=cis&year=2009&country=GEO", (1400, 900), None),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def main(only: list[str]) -> int:
+    port = free_port()
+    env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(port)}
+    proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(150):
+            try:
+                urllib.request.urlopen(base + "/healthz", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.2)
+        DOCS.mkdir(exist_ok=True)
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+            for name, query, (w, h), action in SHOTS:
+                if only and name not in only:
+                    continue
+                page = browser.new_page(viewport={"width": w, "height": h})
+                page.goto(base + "/" + query)
+                page.wait_for_selector("#map .choroplethlayer path", timeout=30_000)
+                page.wait_for_load_state("networkidle")
+                if action:
+                    page.evaluate(action)
+                    page.wait_for_load_state("networkidle")
+                page.wait_for_timeout(800)
+                page.screenshot(path=str(DOCS / name))
+                print(f"saved docs/{name}")
+                page.close()
+            browser.close()
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
