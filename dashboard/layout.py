@@ -155,7 +155,7 @@ def build_layout(data: AtlasData, stories: dict[str, dict[str, Any]] | None = No
                 html.Div(className="map-wrap", children=[
                     dcc.Graph(id=IDS["map"], figure=figures.map_figure(data, layer_id, year),
                               config=MAP_CONFIG, className="map-graph", clear_on_unhover=True),
-                    html.Section(id="story-box", className="story-box", hidden=True,
+                    html.Section(id="story-box", className="story-box", hidden=True, tabIndex="0",
                                  **{"aria-label": "Guided story", "aria-live": "polite"}, children=[
                         html.P(id="story-heading", className="story-heading"),
                         html.H2(id="story-step-title", className="story-step-title"),
@@ -193,10 +193,10 @@ def build_layout(data: AtlasData, stories: dict[str, dict[str, Any]] | None = No
                 ]),
                 html.Section(className="events", **{"aria-label": "Events of the selected year"}, children=[
                     html.H2(html.Span(id="events-title")),
-                    html.Ul(id="events-strip", className="events-strip"),
+                    html.Ul(id="events-strip", className="events-strip", tabIndex="0"),
                 ]),
             ]),
-            html.Aside(id=IDS["panel"], className="country-panel", hidden=True,
+            html.Aside(id=IDS["panel"], className="country-panel", hidden=True, tabIndex="-1",
                        **{"aria-label": "Country details"}, children=[
                 html.Button("×", id="panel-close", className="panel-close", title="Close (Esc)",
                             **{"aria-label": "Close the country panel"}),

@@ -12,5 +12,17 @@ if ! [ -x /usr/bin/chromium ]; then
     sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
   fi
 fi
+if ! [ -x /usr/bin/redis-server ]; then
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
+  else
+    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
+  fi
+fi
+# axe-core (accessibility audits in the browser tests), from the npm registry, kept out of the repo
+if ! [ -f .cache/axe/package/axe.min.js ]; then
+  mkdir -p .cache/axe
+  (cd .cache/axe && npm pack --silent axe-core@4.14.1 >/dev/null && tar xzf axe-core-4.14.1.tgz)
+fi
 python3 -m ruff check .
 python3 -m pytest "$@"
