@@ -122,6 +122,30 @@
       "<tbody>" + rows + "</tbody>";
   }
 
+  // The view the map must show. Drawn at once if the graph is ready; otherwise (first load, or
+  // a new layer's figure still being plotted) as soon as it is, and checked again after a new
+  // figure from the server, which may carry an older year if the slider moved meanwhile.
+  var want = null;
+  var drawTimer = null;
+
+  function drawWanted() {
+    if (!want) { return; }
+    var gd = document.querySelector("#map .js-plotly-plot");
+    if (!gd || !gd.data || !gd.layout || !window.Plotly || gd.data.length < 3) {
+      clearTimeout(drawTimer);
+      drawTimer = setTimeout(drawWanted, 50);
+      return;
+    }
+    var shown = gd.layout.meta && gd.layout.meta.layer;
+    if (want.frames && shown && want.frames.layer !== shown) {  // the new layer's figure is not plotted yet
+      clearTimeout(drawTimer);
+      drawTimer = setTimeout(drawWanted, 50);
+      return;
+    }
+    var fig = withYear({ data: gd.data, layout: gd.layout }, want.frames, want.year, want.country, want.highlight);
+    if (fig) { window.Plotly.react(gd, fig.data, fig.layout); }
+  }
+
   function markPanelYear(year) {
     var panel = document.getElementById("country-panel");
     if (!window.Plotly || (panel && panel.hidden)) { return; }
@@ -164,11 +188,8 @@
       // already at the current year.
       showYear: function (year, country, highlight, frames, meta, layer, perCapita, timerDisabled) {
         lastYear = year;
-        var gd = document.querySelector("#map .js-plotly-plot");
-        if (gd && gd.data && window.Plotly) {
-          var fig = withYear({ data: gd.data, layout: gd.layout }, frames, year, country, highlight);
-          if (fig) { window.Plotly.react(gd, fig.data, fig.layout); }
-        }
+        want = { year: year, country: country, highlight: highlight, frames: frames };
+        drawWanted();
         renderEvents(meta, year);
         renderSummary(frames, year);
         markPanelYear(year);
@@ -212,9 +233,18 @@
       },
       playSpeed: function (ms) { return ms || 1000; },
       // the text alternative and the events, on load and after a layer change
-      renderTexts: function (frames, year, meta) {
+      renderTexts: function (frames, year, meta, country, highlight) {
         renderSummary(frames, year);
         renderEvents(meta, year);
+        // a new layer's figure was built for the year asked at the time; make sure it shows the
+        // year the slider is on now
+        var y = lastYear !== null ? lastYear : year;
+        want = { year: y, country: country, highlight: highlight, frames: frames };
+        setTimeout(function () {
+          var gd = document.querySelector("#map .js-plotly-plot");
+          var ann = gd && gd.layout && gd.layout.annotations && gd.layout.annotations[0];
+          if (!ann || ann.text !== String(want.year)) { drawWanted(); }
+        }, 60);
         return NO();
       },
       switchTab: function () {

@@ -110,11 +110,13 @@ def register(app: Dash, data: AtlasData, stories: dict[str, dict[str, Any]] | No
         layer_id = effective_layer(data, base, per_capita)
         show_toggle = bool(data.indicators[base].get("per_1000"))
         year = valid_year(year)
-        highlight = [c for c in highlight if c in data.names_en] if isinstance(highlight, list) else []
+        highlight = ([c for c in highlight if isinstance(c, str) and c in data.names_en]
+                     if isinstance(highlight, list) else [])
+        selected = country if isinstance(country, str) and country in data.names_en else None
         frames = figures.layer_frames(data, layer_id)
         return (
             frames,
-            figures.map_figure(data, layer_id, year, country if country in data.names_en else None, highlight),
+            figures.map_figure(data, layer_id, year, selected, highlight),
             legend(data, layer_id),
             source_line(data, layer_id),
             data.indicators[layer_id]["description"],
@@ -160,7 +162,9 @@ def register(app: Dash, data: AtlasData, stories: dict[str, dict[str, Any]] | No
                             Output("ui-done", "data"),
                             Input("frames", "data"),
                             State(IDS["slider"], "value"),
-                            State("meta", "data"))
+                            State("meta", "data"),
+                            State("selected-country", "data"),
+                            State("highlight", "data"))
     app.clientside_callback(ClientsideFunction(cs, "selectCountry"),
                             Output("selected-country", "data", allow_duplicate=True),
                             Input(IDS["map"], "clickData"),

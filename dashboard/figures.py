@@ -267,6 +267,7 @@ def map_figure(data: AtlasData, layer_id: str, year: int, selected: str | None =
                 "font": {"size": 34, "color": "#1b1b1b"}, "name": "year",
             }],
             "uirevision": "map",
+            "meta": {"layer": layer_id},
         },
     }
 

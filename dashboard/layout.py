@@ -9,6 +9,9 @@ from dash import dcc, html
 from . import figures
 from .config import DEFAULT_YEAR, ISO3, YEARS
 from .data import AtlasData
+from .data_tab import data_tab_layout
+from .download_menu import download_menu
+from .sources_tab import sources_tab_layout
 from .urlstate import DEFAULT_LAYER
 
 IDS = {
@@ -184,6 +187,7 @@ def build_layout(data: AtlasData, stories: dict[str, dict[str, Any]] | None = No
                                                       {"label": "2 yr/s", "value": 500}]),
                 ]),
                 html.P(id="source-line", className="source-line", children=source_line(data, layer_id)),
+                download_menu(),
                 # Filled by assets/atlas.js (renderSummary, renderEvents) on load and on every
                 # year or layer change; React never manages their children.
                 html.P(id="map-summary", className="map-summary"),
@@ -208,8 +212,10 @@ def build_layout(data: AtlasData, stories: dict[str, dict[str, Any]] | None = No
                 html.Ul(id="panel-events", className="panel-events"),
             ]),
         ]),
-        html.Section(id="view-data", className="view", role="tabpanel", hidden=True, children=[]),
-        html.Section(id="view-sources", className="view", role="tabpanel", hidden=True, children=[]),
+        html.Section(id="view-data", className="view", role="tabpanel", hidden=True,
+                     children=[data_tab_layout(data)]),
+        html.Section(id="view-sources", className="view", role="tabpanel", hidden=True,
+                     children=[sources_tab_layout(data)]),
         html.Footer(className="footer", children=[
             html.Span("Data: UNHCR, IDMC, UN WPP 2024, V-Dem, Freedom House, Polity5; memberships and events "
                       "curated by the atlas with a source for each; boundaries: Natural Earth."),

@@ -12,6 +12,8 @@ from .api import create_api_blueprint
 from .callbacks import register
 from .config import ASSETS_DIR
 from .data import get_data
+from .data_tab import register_data_tab
+from .download_menu import register_download_menu
 from .layout import INDEX_HTML, build_layout
 from .security import install as install_security
 from .static_cache import install as install_static_cache
@@ -46,6 +48,8 @@ def create_app() -> Dash:
     stories = _stories()
     app.layout = build_layout(data, stories)
     register(app, data, stories)
+    register_download_menu(app, data)
+    register_data_tab(app, data)
     app.server.register_blueprint(create_api_blueprint(data))
     install_static_cache(app.server)
     install_security(app.server, app=app)

@@ -27,6 +27,10 @@ SHOTS: list[tuple[str, str, tuple[int, int], str | None]] = [
     ("refugees-hosted-1995.png", "?layer=refugees_hosted&year=1995", (1400, 900), None),
     ("regimes-of-the-world-2024.png", "?layer=vdem_row&year=2024", (1400, 900), None),
     ("country-panel-georgia-2009.png", "?layer=cis&year=2009&country=GEO", (1400, 900), None),
+    ("presentation-story.png", "?present=1&story=post_soviet_space&step=13", (1920, 1080), None),
+    ("presentation-1280x720.png", "?present=1&layer=fh_status&year=1997", (1280, 720), None),
+    ("story-step-2009.png", "?story=post_soviet_space&step=9", (1400, 900), None),
+    ("small-screen-390.png", "?layer=vdem_row&year=2024", (390, 844), None),
 ]
 
 

@@ -143,3 +143,13 @@ def test_play_advances_years(probe) -> None:
     z = probe.map_z("EST")
     assert "member" in _class_label("eu", z).lower()
     json.dumps(z)
+
+
+def test_url_with_only_a_year_draws_that_year(probe) -> None:
+    """The default layer with another year: no new figure comes from the server, the browser
+    must draw the year itself once the graph exists."""
+    probe.goto("?layer=cis&year=1995")
+    probe.page.wait_for_function("() => document.querySelector('#map .js-plotly-plot')"
+                                 ".layout.annotations[0].text === '1995'")
+    assert _class_label("cis", probe.map_z("UKR")) == "Founding state without the Charter"
+    assert "1995" in probe.page.inner_text("#map-summary")
