@@ -106,9 +106,13 @@
 
   window.dash_clientside = Object.assign({}, window.dash_clientside, {
     downloads: {
-      image: function (nPng, nSvg, year, frames, meta) {
+      image: function (nPng, nSvg, nSlide, year, frames, meta) {
         var trig = (window.dash_clientside.callback_context.triggered || []).map(function (t) { return t.prop_id; });
         var format = trig.indexOf("download-svg.n_clicks") >= 0 ? "svg" : "png";
+        // a classroom slide: 1920×1080 PNG; the other pictures 1600×1000
+        var slide = trig.indexOf("download-slide.n_clicks") >= 0;
+        WIDTH = slide ? 1920 : 1600;
+        HEIGHT = slide ? 1080 : 1000;
         var gd = document.querySelector("#map .js-plotly-plot");
         if (!gd || !gd.data || !window.Plotly || !window.Plotly.downloadImage) {
           return { ok: false, format: format, error: "the map is not drawn yet" };
@@ -116,7 +120,7 @@
         var layer = (frames && frames.layer) || "map";
         var title = layerLabel(frames, meta) + ", " + year;
         var source = clean((document.getElementById("source-line") || {}).textContent);
-        var filename = "atlas_" + layer + "_" + year;
+        var filename = "atlas_" + layer + "_" + year + (slide ? "_slide" : "");
         var fig = pictureFigure(gd, title, legendFromPage(), source);
         return window.Plotly.downloadImage(fig, { format: format, width: WIDTH, height: HEIGHT, filename: filename })
           .then(function () { return { ok: true, format: format, filename: filename + "." + format }; })

@@ -27,6 +27,7 @@ IDS = {
     "geojson": "download-geojson",
     "png": "download-png",
     "svg": "download-svg",
+    "slide": "download-slide",
     "download": "download-view",
     "image_status": "download-image-status",
 }
@@ -51,6 +52,7 @@ def download_menu() -> html.Div:
         button("GeoJSON", "geojson", "The 15 states' boundaries with the values shown"),
         button("PNG", "png", f"The map as a {IMAGE_WIDTH}×{IMAGE_HEIGHT} picture with title, legend and sources"),
         button("SVG", "svg", "The map as a vector picture with title, legend and sources"),
+        button("Slide", "slide", "A 1920×1080 slide of the map with title, legend and sources (PNG)"),
         dcc.Download(id=IDS["download"]),
         dcc.Store(id=IDS["image_status"], data=None),
     ])
@@ -100,6 +102,7 @@ def register_download_menu(app: Dash, data: AtlasData) -> None:
         Output(IDS["image_status"], "data"),
         Input(IDS["png"], "n_clicks"),
         Input(IDS["svg"], "n_clicks"),
+        Input(IDS["slide"], "n_clicks"),
         State("year-slider", "value"),
         State("frames", "data"),
         State("meta", "data"),

@@ -157,3 +157,16 @@ def test_small_screen(browser, live_server) -> None:
     page.keyboard.press("ArrowLeft")
     page.wait_for_function("() => location.search.includes('year=2023')")
     ctx.close()
+
+
+def test_slide_export_is_1920x1080_png(probe) -> None:
+    probe.goto("?layer=eu&year=2004&present=1")
+    with probe.page.expect_download() as info:
+        probe.page.click("#download-slide")
+    path = info.value.path()
+    data = Path(path).read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    assert (width, height) == (1920, 1080)
+    assert info.value.suggested_filename == "atlas_eu_2004_slide.png"
+    assert probe.external == []
