@@ -101,7 +101,8 @@
                                            hovertext: fr.contested.text });
     var layout = Object.assign({}, figure.layout);
     layout.annotations = (layout.annotations || []).map(function (a) {
-      return a.name === "year" ? Object.assign({}, a, { text: String(year) }) : a;
+      return a.name === "year" ? Object.assign({}, a, { text: String(year),
+        font: Object.assign({}, a.font, { size: presenting ? 60 : 34 }) }) : a;
     });
     return { data: data, layout: layout };
   }
@@ -243,7 +244,7 @@
         setTimeout(function () {
           var gd = document.querySelector("#map .js-plotly-plot");
           var ann = gd && gd.layout && gd.layout.annotations && gd.layout.annotations[0];
-          if (!ann || ann.text !== String(want.year)) { drawWanted(); }
+          if (!ann || ann.text !== String(want.year) || presenting) { drawWanted(); }
         }, 60);
         return NO();
       },
@@ -266,6 +267,7 @@
         setTimeout(function () {  // the map's box changed size with the page's layout
           var gd = document.querySelector("#map .js-plotly-plot");
           if (gd && window.Plotly) { window.Plotly.Plots.resize(gd); }
+          drawWanted();  // the year in large type
         }, 50);
         writeUrl(layer, perCapita, year, country, meta, true);
         return [presenting ? "app presenting" : "app", presenting ? "true" : "false",

@@ -279,22 +279,13 @@ def country_series_figure(data: AtlasData, layer_id: str, iso3: str, year: int) 
     values = _layer_values(data, layer_id)
     xs = [y for y in YEARS if (iso3, y) in values]
     if layer["kind"] == "categorical":
-        ids = [c["id"] for c in layer["classes"]]
-        ys = [values[(iso3, y)]["label"] for y in xs]
-        colors = [layer["classes"][ids.index(values[(iso3, y)]["category"])]["color"] for y in xs]
-        trace = {"type": "scatter", "mode": "markers", "x": xs, "y": ys,
-                 "marker": {"color": colors, "size": 11, "symbol": "square",
-                            "line": {"color": "#555", "width": 0.5}},
-                 "hovertemplate": "%{x}: %{y}<extra></extra>"}
-        yaxis = {"type": "category", "categoryorder": "array",
-                 "categoryarray": [c["label"] for c in reversed(layer["classes"])],
-                 "automargin": True}
-    else:
-        ys = [values[(iso3, y)]["value"] for y in xs]
-        trace = {"type": "scatter", "mode": "lines+markers", "x": xs, "y": ys,
-                 "line": {"color": "#2171b5", "width": 2}, "marker": {"size": 5},
-                 "hovertemplate": "%{x}: %{y:,.4~g}<extra></extra>"}
-        yaxis = {"title": {"text": layer["unit"]}, "automargin": True, "zeroline": True}
+        # a status strip (the hover names the category; the legend by the map gives the colours)
+        return timeline_figure(data, iso3, year, [layer_id], f"{layer['short_label']}, {data.names_en[iso3]}")
+    ys = [values[(iso3, y)]["value"] for y in xs]
+    trace = {"type": "scatter", "mode": "lines+markers", "x": xs, "y": ys,
+             "line": {"color": "#2171b5", "width": 2}, "marker": {"size": 5},
+             "hovertemplate": "%{x}: %{y:,.4~g}<extra></extra>"}
+    yaxis = {"title": {"text": layer["unit"]}, "automargin": True, "zeroline": True}
     return {
         "data": [trace],
         "layout": {
