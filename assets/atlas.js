@@ -128,6 +128,7 @@
   // figure from the server, which may carry an older year if the slider moved meanwhile.
   var want = null;
   var drawTimer = null;
+  var textTimer = null;
 
   function drawWanted() {
     if (!want) { return; }
@@ -178,11 +179,6 @@
 
   window.dash_clientside = Object.assign({}, window.dash_clientside, {
     atlas: {
-      readUrl: function () {
-        // a plain address shows the default view, already in the page: no server call
-        if (!window.location.search) { return NO(); }
-        return { search: window.location.search, t: Date.now() };
-      },
       // One callback per slider step does everything the year touches. The map is drawn straight
       // into the graph (no round trip through the figure prop, which would deep-copy and diff the
       // 200 kB figure on every step); a layer change replaces the whole figure from the server,
@@ -191,10 +187,14 @@
         lastYear = year;
         want = { year: year, country: country, highlight: highlight, frames: frames };
         drawWanted();
-        renderEvents(meta, year);
-        renderSummary(frames, year);
-        markPanelYear(year);
-        writeUrl(layer, perCapita, year, country, meta, timerDisabled);
+        // the map first; the texts, the panel's year marker and the address right after it
+        clearTimeout(textTimer);
+        textTimer = setTimeout(function () {
+          renderEvents(meta, year);
+          renderSummary(frames, year);
+          markPanelYear(year);
+          writeUrl(layer, perCapita, year, country, meta, timerDisabled);
+        }, 0);
         return NO();
       },
       selectCountry: function (clickData, closeClicks, current, meta) {
@@ -233,6 +233,18 @@
         return [next, NO(), NO(), NO()];
       },
       playSpeed: function (ms) { return ms || 1000; },
+      // load dash-ag-grid's script the first time the data tab opens, then let the server
+      // render the tab (its grid needs the script)
+      loadGrid: function (n, meta) {
+        if (window.dash_ag_grid) { return Date.now(); }
+        return new Promise(function (resolve) {
+          var s = document.createElement("script");
+          s.src = meta.grid_js;
+          s.onload = function () { resolve(Date.now()); };
+          s.onerror = function () { resolve(null); };
+          document.head.appendChild(s);
+        });
+      },
       // the text alternative and the events, on load and after a layer change
       renderTexts: function (frames, year, meta, country, highlight) {
         renderSummary(frames, year);
@@ -354,6 +366,18 @@
       if (btn) { btn.click(); ev.preventDefault(); }
     }
   });
+
+  // On load, a query in the address is handed to the server's restore (no call for a plain
+  // address: the default view is already in the page). Waits for Dash to have rendered the page.
+  function readUrlOnLoad() {
+    if (!window.location.search) { return; }
+    if (!document.getElementById("app-root") || !(window.dash_clientside && window.dash_clientside.set_props)) {
+      setTimeout(readUrlOnLoad, 30);
+      return;
+    }
+    setProps("url-query", { data: { search: window.location.search, t: Date.now() } });
+  }
+  readUrlOnLoad();
 
   window.addEventListener("popstate", function () {
     setProps("url-query", { data: { search: window.location.search, t: Date.now() } });

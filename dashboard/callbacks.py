@@ -15,7 +15,9 @@ from . import figures
 from .cache import init_cache
 from .config import DEFAULT_YEAR, YEARS
 from .data import AtlasData
+from .data_tab import data_tab_layout
 from .layout import IDS, legend, source_line
+from .sources_tab import sources_tab_layout
 from .urlstate import parse_query
 
 
@@ -144,9 +146,34 @@ def register(app: Dash, data: AtlasData, stories: dict[str, dict[str, Any]] | No
         c = cached_panel(layer_id, iso3, valid_year(year))
         return False, c["title"], c["series"], c["memberships"], c["regime"], c["events"]
 
+    @app.callback(
+        Output("data-tab-slot", "children"),
+        Input("grid-ready", "data"),
+        State("data-tab-slot", "children"),
+        prevent_initial_call=True,
+    )
+    def render_data_tab(ready: Any, current: Any):
+        if not ready or (isinstance(current, dict) and current.get("type") != "P"):
+            return no_update
+        return data_tab_layout(data)
+
+    @app.callback(
+        Output("sources-tab-slot", "children"),
+        Input("tab-sources", "n_clicks"),
+        State("sources-tab-slot", "children"),
+        prevent_initial_call=True,
+    )
+    def render_sources_tab(_clicks: Any, current: Any):
+        if isinstance(current, dict) and current.get("type") != "P":
+            return no_update
+        return sources_tab_layout(data)
+
     cs = "atlas"
-    app.clientside_callback(ClientsideFunction(cs, "readUrl"),
-                            Output("url-query", "data"), Input("meta", "data"))
+    app.clientside_callback(ClientsideFunction(cs, "loadGrid"),
+                            Output("grid-ready", "data"),
+                            Input("tab-data", "n_clicks"),
+                            State("meta", "data"),
+                            prevent_initial_call=True)
     app.clientside_callback(ClientsideFunction(cs, "showYear"),
                             Output("year-shown", "data"),
                             Input(IDS["slider"], "value"),

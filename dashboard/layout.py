@@ -9,9 +9,7 @@ from dash import dcc, html
 from . import figures
 from .config import DEFAULT_YEAR, ISO3, YEARS
 from .data import AtlasData
-from .data_tab import data_tab_layout
 from .download_menu import download_menu
-from .sources_tab import sources_tab_layout
 from .urlstate import DEFAULT_LAYER
 
 IDS = {
@@ -47,6 +45,11 @@ INDEX_HTML = """<!DOCTYPE html>
         </footer>
     </body>
 </html>"""
+
+# dash-ag-grid's bundle (≈0.3 MB compressed) is served but not put in the page; it is loaded when
+# the data tab first opens (see dashboard/server.py and assets/atlas.js loadGrid).
+GRID_JS = "/_dash-component-suites/dash_ag_grid/dash_ag_grid.min.js"
+
 
 MAP_CONFIG: dict[str, Any] = {
     "topojsonURL": "/assets/topojson/",
@@ -116,6 +119,7 @@ def build_layout(data: AtlasData, stories: dict[str, dict[str, Any]] | None = No
     frames = figures.layer_frames(data, layer_id)
     page_meta = meta(data)
     page_meta["stories"] = story_meta(stories)
+    page_meta["grid_js"] = GRID_JS
     return html.Div(id="app-root", className="app", children=[
         html.A("Skip to the map controls", href="#layer-select", className="skip-link"),
         html.Header(className="topbar", children=[
@@ -212,10 +216,13 @@ def build_layout(data: AtlasData, stories: dict[str, dict[str, Any]] | None = No
                 html.Ul(id="panel-events", className="panel-events"),
             ]),
         ]),
+        # The data table and the sources page are rendered the first time their tab opens
+        # (dashboard/callbacks.py): the map's first paint does not wait for them, and the grid's
+        # script is loaded only then.
         html.Section(id="view-data", className="view", role="tabpanel", hidden=True,
-                     children=[data_tab_layout(data)]),
+                     children=[html.Div(id="data-tab-slot", children=html.P("Loading the data table…"))]),
         html.Section(id="view-sources", className="view", role="tabpanel", hidden=True,
-                     children=[sources_tab_layout(data)]),
+                     children=[html.Div(id="sources-tab-slot", children=html.P("Loading the sources…"))]),
         html.Footer(className="footer", children=[
             html.Span("Data: UNHCR, IDMC, UN WPP 2024, V-Dem, Freedom House, Polity5; memberships and events "
                       "curated by the atlas with a source for each; boundaries: Natural Earth."),
@@ -231,6 +238,7 @@ def build_layout(data: AtlasData, stories: dict[str, dict[str, Any]] | None = No
         dcc.Store(id="url-written", data=None),
         dcc.Store(id="year-shown", data=None),
         dcc.Store(id="ui-done", data=None),
+        dcc.Store(id="grid-ready", data=None),
         dcc.Interval(id="play-timer", interval=1000, disabled=True, n_intervals=0),
     ])
 

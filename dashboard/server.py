@@ -31,8 +31,19 @@ def _stories() -> dict[str, dict[str, Any]]:
         return {}
 
 
+def _defer_grid_script() -> None:
+    """Serve dash-ag-grid's bundle without putting it in every page: assets/atlas.js loads it when
+    the data tab opens."""
+    import dash_ag_grid
+
+    for res in dash_ag_grid._js_dist:
+        if res.get("relative_package_path") == "dash_ag_grid.min.js":
+            res["dynamic"] = True
+
+
 def create_app() -> Dash:
     data = get_data()
+    _defer_grid_script()
     app = Dash(
         __name__,
         title="Atlas of the former Soviet space",
@@ -47,6 +58,9 @@ def create_app() -> Dash:
     app.index_string = INDEX_HTML
     stories = _stories()
     app.layout = build_layout(data, stories)
+    # the data and sources tabs are rendered on first use, so some callback ids are not in the
+    # initial layout (a validation layout would make the browser resolve the grid's script early)
+    app.config.suppress_callback_exceptions = True
     register(app, data, stories)
     register_download_menu(app, data)
     register_data_tab(app, data)
