@@ -1,11 +1,11 @@
 """gunicorn settings for production: ``gunicorn -c gunicorn.conf.py app:server`` (see Procfile).
 
 Environment: ``HOST`` (default 0.0.0.0), ``PORT`` (8050), ``WEB_CONCURRENCY`` worker processes
-(2), ``GUNICORN_THREADS`` threads per worker (4), ``GUNICORN_TIMEOUT`` seconds (30),
-``LOG_LEVEL`` (info), ``FORWARDED_ALLOW_IPS`` (proxies trusted for X-Forwarded-*, default
-127.0.0.1). The data are loaded once in the master (``preload_app``) and shared by the forked
-workers. Dash's debug mode is never on here, whatever ``DASH_DEBUG``/``FLASK_DEBUG`` say; no
-``Server`` header is sent.
+(2), ``GUNICORN_THREADS`` threads per worker (2), ``GUNICORN_TIMEOUT`` seconds (30),
+``GUNICORN_MAX_REQUESTS`` (0: workers are never recycled), ``LOG_LEVEL`` (info),
+``FORWARDED_ALLOW_IPS`` (proxies trusted for X-Forwarded-*, default 127.0.0.1). The data are
+loaded once in the master (``preload_app``) and shared by the forked workers. Dash's debug mode
+is never on here, whatever ``DASH_DEBUG``/``FLASK_DEBUG`` say; no ``Server`` header is sent.
 """
 
 from __future__ import annotations
@@ -31,17 +31,22 @@ os.environ["DASH_DEBUG"] = "0"
 
 bind = f"{os.environ.get('HOST', '0.0.0.0')}:{_env_int('PORT', 8050)}"
 workers = _env_int("WEB_CONCURRENCY", 2)
-# Threads keep quick requests (static files, API) from queueing behind a slow callback, and hold
-# keep-alive connections; the app is thread-safe (read-only data, locked caches).
+# Threads let quick requests (static files, API) pass a slow callback, and hold keep-alive
+# connections; the app is thread-safe (read-only data, locked caches). Two rather than more: the
+# work is CPU-bound under the GIL, and each concurrent callback or layout request costs its worker
+# tens of MB while it serialises and compresses (4 threads: peaks of 230-260 MB per worker under
+# the mixed load benchmark; 2 threads: ≤ 190 MB, same throughput).
 worker_class = "gthread"
-threads = _env_int("GUNICORN_THREADS", 4)
+threads = _env_int("GUNICORN_THREADS", 2)
 preload_app = True
 timeout = _env_int("GUNICORN_TIMEOUT", 30)
 graceful_timeout = 30
 keepalive = 5
-# Recycle workers now and then (cheap: they fork from the preloaded master).
-max_requests = 5000
-max_requests_jitter = 500
+# Worker recycling is off: the data are read-only and memory stays flat under load (see
+# BENCHMARKS.md); a fixed count would recycle every few seconds at static-file rates. Set
+# GUNICORN_MAX_REQUESTS to turn it on (cheap with preload: workers fork from the master).
+max_requests = _env_int("GUNICORN_MAX_REQUESTS", 0)
+max_requests_jitter = max_requests // 10
 
 # Request limits: URLs of the API stay far below 4 KB; bodies are limited by the app (1 MiB).
 limit_request_line = 4094

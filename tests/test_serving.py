@@ -1,0 +1,94 @@
+"""Production serving: gunicorn with gunicorn.conf.py (as the Procfile runs it) on a free loopback
+port, with debug asked for in the environment (it must stay off)."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, free_port, wait_http
+
+
+@pytest.fixture(scope="module")
+def gunicorn_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, int, Path]]:
+    port = free_port()
+    log = tmp_path_factory.mktemp("gunicorn") / "gunicorn.log"
+    env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(port), "WEB_CONCURRENCY": "2",
+           "DASH_DEBUG": "1", "FLASK_DEBUG": "1"}
+    env.pop("REDIS_URL", None)
+    with log.open("wb") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "app:server"],
+                                cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        wait_http(f"http://127.0.0.1:{port}/healthz", timeout=90)
+        yield "127.0.0.1", port, log
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=5)
+
+
+def _get(server: tuple[str, int, Path], path: str, method: str = "GET",
+         body: bytes | None = None) -> tuple[int, dict[str, str], bytes]:
+    host, port, _ = server
+    conn = http.client.HTTPConnection(host, port, timeout=20)
+    try:
+        conn.request(method, path, body=body, headers={"Content-Type": "application/json"} if body else {})
+        resp = conn.getresponse()
+        return resp.status, {k.lower(): v for k, v in resp.getheaders()}, resp.read()
+    finally:
+        conn.close()
+
+
+def test_procfile_uses_the_config() -> None:
+    assert (ROOT / "Procfile").read_text().strip() == "web: gunicorn -c gunicorn.conf.py app:server"
+
+
+def test_no_server_banner_and_security_headers(gunicorn_server: tuple[str, int, Path]) -> None:
+    for path in ("/healthz", "/", "/api/v1/indicators", "/assets/atlas.css"):
+        status, headers, _ = _get(gunicorn_server, path)
+        assert status == 200, path
+        assert "server" not in headers, (path, headers.get("server"))
+        assert "content-security-policy" in headers
+        assert headers["x-content-type-options"] == "nosniff"
+
+
+def test_debug_stays_off(gunicorn_server: tuple[str, int, Path]) -> None:
+    status, _, body = _get(gunicorn_server, "/")
+    assert status == 200
+    config = json.loads(re.search(rb'<script id="_dash-config" type="application/json">(.*?)</script>', body).group(1))
+    assert config["ui"] is False and config["props_check"] is False
+    status, headers, body = _get(gunicorn_server, "/_dash-update-component", "POST", b"[1]")
+    assert status == 400 and headers["content-type"] == "application/json"
+    assert b"Traceback" not in body
+
+
+def test_two_preloaded_workers_and_an_access_log(gunicorn_server: tuple[str, int, Path]) -> None:
+    _, _, log = gunicorn_server
+    deadline = time.monotonic() + 20  # workers log as they come up, on a busy machine later
+    while True:
+        text = log.read_text(encoding="utf-8", errors="replace")
+        booted = len(re.findall(r"Booting worker with pid", text))
+        if (booted >= 2 and '"GET /healthz HTTP/1.1" 200' in text) or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    assert booted == 2, text[-2000:]
+    assert '"GET /healthz HTTP/1.1" 200' in text
+
+
+def test_oversized_request_line_is_refused(gunicorn_server: tuple[str, int, Path]) -> None:
+    status, headers, _ = _get(gunicorn_server, "/api/v1/observations?indicator=" + "x" * 5000)
+    assert status in (400, 414)
+    assert "server" not in headers
