@@ -42,6 +42,11 @@ def _defer_grid_script() -> None:
 
 
 def create_app() -> Dash:
+    # plotly's orjson path first walks the whole figure in Python; the plain json engine answers
+    # the layer callback (≈0.5 MB of figure and frames) 2–3× faster (BENCHMARKS.md, Load)
+    import plotly.io
+
+    plotly.io.json.config.default_engine = "json"
     data = get_data()
     _defer_grid_script()
     app = Dash(
