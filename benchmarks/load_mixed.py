@@ -11,6 +11,7 @@ seconds, one wrk per kind of request, sharing ``--connections`` concurrent clien
 * ``api_csv``   GET /api/v1/observations?indicator=...&format=csv for several indicators
 * ``callback``  POST /_dash-update-component: the layer change (``load_layer``), with bodies built
                 from /_dash-dependencies the way the renderer builds them, cycling through layers
+* ``download``  POST /_dash-update-component: "download this view" as CSV, XLSX and GeoJSON
 
 Requests carry ``Accept-Encoding: gzip, deflate, br`` like a browser. One wrk per kind gives each
 kind its own latency histogram (wrk cannot tell requests apart within one run); the ``done`` Lua
@@ -49,7 +50,8 @@ API_INDICATORS = ["refugees_hosted", "idps", "net_migration", "population", "vde
                   "refugees_hosted,refugees_origin", "polity2"]
 CALLBACK_LAYERS = ["cis", "fh_status", "refugees_hosted", "vdem_row", "eu", "nato", "population", "idps"]
 # Share of the connections per kind (the page and its assets dominate real traffic).
-SHARES = {"page": 0.3, "static": 0.3, "api_csv": 0.2, "callback": 0.2}
+SHARES = {"page": 0.25, "static": 0.25, "api_csv": 0.2, "callback": 0.15, "download": 0.15}
+DOWNLOADS = [("csv", "cis"), ("xlsx", "refugees_hosted"), ("geojson", "fh_status"), ("csv", "vdem_row")]
 RSS_TARGET_MB = 250.0
 
 LUA_TEMPLATE = """
@@ -246,12 +248,30 @@ def layer_change_bodies(base: str) -> list[str]:
     return bodies
 
 
+def download_bodies(base: str) -> list[str]:
+    """Bodies of the "download this view" callback (CSV, XLSX, GeoJSON), as the renderer sends them."""
+    _, raw, _ = fetch(base + "/_dash-dependencies")
+    dep = next((d for d in json.loads(raw) if d["output"] == "download-view.data"), None)
+    if dep is None:
+        raise RuntimeError("no server callback with Output('download-view', 'data')")
+    bodies = []
+    for fmt, layer in DOWNLOADS:
+        trigger = f"download-{fmt}"
+        inputs = [{**i, "value": 1 if i["id"] == trigger else 0} for i in dep["inputs"]]
+        state = [{**st, "value": 2000 if st["id"] == "year-slider" else {"layer": layer}} for st in dep["state"]]
+        body = {"output": dep["output"], "outputs": _outputs(dep["output"]), "inputs": inputs,
+                "changedPropIds": [f"{trigger}.n_clicks"], "state": state}
+        bodies.append(json.dumps(body, separators=(",", ":")))
+    return bodies
+
+
 def build_kinds(base: str) -> list[Kind]:
     kinds = [
         Kind("page", [("GET", p, None) for p in ("/", "/_dash-layout", "/_dash-dependencies")]),
         Kind("static", [("GET", p, None) for p in page_assets(base)]),
         Kind("api_csv", [("GET", f"/api/v1/observations?indicator={i}&format=csv", None) for i in API_INDICATORS]),
         Kind("callback", [("POST", "/_dash-update-component", b) for b in layer_change_bodies(base)]),
+        Kind("download", [("POST", "/_dash-update-component", b) for b in download_bodies(base)]),
     ]
     # Every request answers 200 before the load starts (so errors under load are load errors).
     for kind in kinds:
@@ -259,6 +279,8 @@ def build_kinds(base: str) -> list[Kind]:
             status, data, ctype = fetch(base + path, body.encode() if body else None)
             if status != 200 or not data:
                 raise RuntimeError(f"{method} {path} answered {status}")
+            if kind.name == "download" and "download-view" not in json.loads(data).get("response", {}):
+                raise RuntimeError(f"the download callback answered without a file: {data[:200]!r}")
             if kind.name == "callback" and "map" not in json.loads(data).get("response", {}):
                 raise RuntimeError(f"the layer-change callback answered without a map figure: {data[:200]!r}")
             if kind.name == "api_csv" and not ctype.startswith("text/csv"):

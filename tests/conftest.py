@@ -40,15 +40,37 @@ def wait_http(url: str, timeout: float = 30.0) -> None:
 
 @pytest.fixture(scope="session")
 def live_server() -> Iterator[str]:
-    """The app as users run it (``python app.py``), on a free loopback port."""
+    """The app as deployed (gunicorn with gunicorn.conf.py: 2 workers × 4 threads) on a free
+    loopback port; a stuck request cannot block the other tests' requests."""
+    port = free_port()
+    env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(port), "WEB_CONCURRENCY": "2",
+           "GUNICORN_THREADS": "4", "LOG_LEVEL": "warning"}
+    env.pop("DASH_DEBUG", None)
+    proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "app:server"],
+                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_http(base + "/healthz", timeout=60)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="session")
+def dev_server() -> Iterator[str]:
+    """The README's run command, ``python app.py``, on a free loopback port."""
     port = free_port()
     env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(port)}
     env.pop("DASH_DEBUG", None)
     proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
-        wait_http(base + "/healthz")
+        wait_http(base + "/healthz", timeout=60)
         yield base
     finally:
         proc.terminate()

@@ -20,7 +20,8 @@ from pandas.testing import assert_frame_equal
 from dashboard import data_tab, download_menu, downloads, figures, sources_tab
 from dashboard.config import AS_OF, ASSETS_DIR, GEODATA_DIR, ISO3, PROCESSED_DIR, REGIONS, YEARS
 from dashboard.data import get_data
-from dashboard.layout import MAP_CONFIG, legend, meta, source_line
+from dashboard.layout import GRID_JS, MAP_CONFIG, legend, meta, source_line
+from dashboard.server import _defer_grid_script as defer_grid_script
 
 VIEWS = [("cis", 1995), ("eu", 2004), ("refugees_hosted", 1995), ("refugees_hosted_per_1000", 2024),
          ("fh_status", 2025), ("fh_pr", 1991), ("vdem_polyarchy", 2010), ("net_migration_rate", 2000),
@@ -36,8 +37,11 @@ def build_app(layer: str = "cis", year: int = 1995) -> Dash:
     """A small app with the download menu and the data tab around a map, a slider and the stores
     they read, as in the atlas (so the tests do not depend on how the main layout wires them)."""
     data = get_data()
+    defer_grid_script()  # as in the atlas, whichever test built an app first
+    # the atlas serves dash-ag-grid's script on demand (dashboard/server.py); this page renders the
+    # grid at once, so it names the script itself
     app = Dash(__name__, assets_folder=str(ASSETS_DIR), assets_ignore=r"atlas\.js$", serve_locally=True,
-               update_title=None)
+               update_title=None, external_scripts=[GRID_JS])
     app.layout = html.Div([
         html.Div(id="legend", className="legend", children=legend(data, layer)),
         download_menu.download_menu(),

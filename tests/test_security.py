@@ -161,8 +161,10 @@ def test_callback_guard_accepts_the_renderers_body(client: flask.testing.FlaskCl
     assert "inputs" in resp.get_json()["detail"]
 
 
-def test_dev_server_sends_no_banner(live_server: str) -> None:
+def test_dev_server_sends_no_banner(dev_server: str) -> None:
     """``python app.py`` (Werkzeug) sends no Server header either."""
-    with urllib.request.urlopen(live_server + "/healthz", timeout=10) as r:
+    with urllib.request.urlopen(dev_server + "/healthz", timeout=10) as r:
         assert r.headers.get("Server") is None
         assert r.headers["X-Content-Type-Options"] == "nosniff"
+    with urllib.request.urlopen(dev_server + "/", timeout=10) as r:  # the README's run command serves the page
+        assert r.status == 200
