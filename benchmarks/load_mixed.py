@@ -259,7 +259,8 @@ def download_bodies(base: str) -> list[str]:
         trigger = f"download-{fmt}"
         inputs = [{**i, "value": 1 if i["id"] == trigger else 0} for i in dep["inputs"]]
         state = [{**st, "value": 2000 if st["id"] == "year-slider" else {"layer": layer}} for st in dep["state"]]
-        body = {"output": dep["output"], "outputs": _outputs(dep["output"]), "inputs": inputs,
+        # a single output goes as one object, as the renderer sends it
+        body = {"output": dep["output"], "outputs": _outputs(dep["output"])[0], "inputs": inputs,
                 "changedPropIds": [f"{trigger}.n_clicks"], "state": state}
         bodies.append(json.dumps(body, separators=(",", ":")))
     return bodies
