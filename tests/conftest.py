@@ -38,16 +38,12 @@ def wait_http(url: str, timeout: float = 30.0) -> None:
     raise RuntimeError(f"{url} did not answer within {timeout}s")
 
 
-@pytest.fixture(scope="session")
-def live_server() -> Iterator[str]:
-    """The app as deployed (gunicorn with gunicorn.conf.py: 2 workers × 4 threads) on a free
-    loopback port; a stuck request cannot block the other tests' requests."""
+def _serve(cmd: list[str], extra_env: dict[str, str]) -> Iterator[str]:
+    """Run a server command on a free loopback port until the session ends; yield its base URL."""
     port = free_port()
-    env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(port), "WEB_CONCURRENCY": "2",
-           "GUNICORN_THREADS": "4", "LOG_LEVEL": "warning"}
+    env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(port), **extra_env}
     env.pop("DASH_DEBUG", None)
-    proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "app:server"],
-                            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
     try:
         wait_http(base + "/healthz", timeout=60)
@@ -61,23 +57,17 @@ def live_server() -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
+def live_server() -> Iterator[str]:
+    """The app as deployed (gunicorn with gunicorn.conf.py: 2 workers × 4 threads): a stuck
+    request cannot block the other tests' requests."""
+    yield from _serve([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "app:server"],
+                      {"WEB_CONCURRENCY": "2", "GUNICORN_THREADS": "4", "LOG_LEVEL": "warning"})
+
+
+@pytest.fixture(scope="session")
 def dev_server() -> Iterator[str]:
-    """The README's run command, ``python app.py``, on a free loopback port."""
-    port = free_port()
-    env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(port)}
-    env.pop("DASH_DEBUG", None)
-    proc = subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_http(base + "/healthz", timeout=60)
-        yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+    """The README's run command, ``python app.py``."""
+    yield from _serve([sys.executable, "app.py"], {})
 
 
 @pytest.fixture(scope="session")
