@@ -77,4 +77,9 @@ def create_app() -> Dash:
     def healthz():  # type: ignore[no-untyped-def]
         return jsonify(status="ok")
 
+    # Dash finishes its per-process setup on the first request it serves; done here, before any
+    # real request, so that a browser's parallel script requests cannot race it (gunicorn.conf.py
+    # does the same in the preloaded master)
+    with app.server.test_client() as client:
+        client.get("/_dash-dependencies")
     return app

@@ -8,10 +8,14 @@ import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
+import urllib.error
+import urllib.request
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -92,3 +96,49 @@ def test_oversized_request_line_is_refused(gunicorn_server: tuple[str, int, Path
     status, headers, _ = _get(gunicorn_server, "/api/v1/observations?indicator=" + "x" * 5000)
     assert status in (400, 414)
     assert "server" not in headers
+
+
+def test_fresh_workers_serve_the_first_parallel_script_requests(tmp_path: Path) -> None:
+    """A browser's first visit asks a just-started server for its scripts in parallel. Dash sets a
+    process up on its first request, and the threads of a fresh worker used to race that setup
+    (500, '"dash" is not a registered library'); gunicorn.conf.py sets the app up in the master."""
+    from app import server as flask_app
+
+    html = flask_app.test_client().get("/").get_data(as_text=True)
+    scripts = re.findall(r'src="(/_dash-component-suites/[^"]+)"', html)
+    assert len(scripts) >= 5
+    port = free_port()
+    env = {**os.environ, "HOST": "127.0.0.1", "PORT": str(port), "WEB_CONCURRENCY": "2",
+           "GUNICORN_THREADS": "4", "LOG_LEVEL": "warning"}
+    env.pop("REDIS_URL", None)
+    with (tmp_path / "gunicorn.log").open("wb") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "app:server"],
+                                cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        deadline = time.monotonic() + 90
+        while True:  # wait for the socket only: no request may reach a worker before the burst
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert proc.poll() is None and time.monotonic() < deadline, "gunicorn did not start"
+                time.sleep(0.1)
+        time.sleep(1.0)  # the workers are forked once the master is ready
+
+        def status(path: str) -> int:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=30) as r:
+                    return r.status
+            except urllib.error.HTTPError as exc:
+                return exc.code
+
+        with ThreadPoolExecutor(24) as pool:
+            statuses = list(pool.map(status, scripts * 3))
+        assert statuses == [200] * len(statuses), (tmp_path / "gunicorn.log").read_text()[-3000:]
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=5)
