@@ -1,3 +1,44 @@
+/* First paint. The page's scripts do not include plotly.js (≈1.4 MB to parse): dcc.Graph loads it
+ * when the map mounts, from the address of the page's preload link (dashboard/server.py
+ * _preloads); until plotly.js has drawn the map, the same map is shown as a static picture
+ * (/map-poster.svg, dashboard/poster.py) that the server draws for the page's address. */
+(function () {
+  "use strict";
+  var plotly = document.getElementById("plotly-src");
+  if (plotly && !window.Plotly) {
+    // dash-renderer sets this address to the full plotly.js bundle after its first render; the
+    // map needs only the geo bundle, so the page's address is kept
+    var url = plotly.href;
+    Object.defineProperty(window, "_dashPlotlyJSURL", {
+      configurable: true, get: function () { return url; }, set: function () { /* kept */ }
+    });
+  }
+  var poster = document.getElementById("poster-src");
+  if (!poster) { return; }
+  var img = null;
+  var obs = new MutationObserver(function () {
+    // the live page is rendered: the static copy of it (dashboard/prerender.py) goes
+    var pre = document.getElementById("prerender");
+    if (pre && document.getElementById("app-root")) { pre.parentNode.removeChild(pre); }
+    if (!img) {
+      img = document.getElementById("map-poster");
+      if (img && !img.getAttribute("src")) {
+        img.setAttribute("elementtiming", "map-poster");
+        img.setAttribute("src", poster.href);
+      }
+    }
+    // the interactive map is drawn: the picture goes (after that frame is on screen)
+    if (img && document.querySelector("#map .choroplethlayer path")) {
+      obs.disconnect();
+      var done = img;
+      window.requestAnimationFrame(function () {
+        window.requestAnimationFrame(function () { done.classList.add("done"); });
+      });
+    }
+  });
+  obs.observe(document, { subtree: true, childList: true });
+})();
+
 /* Clientside behaviour of the atlas: year changes, play, keys, URL state, country selection.
  * Moving through the years never calls the server: every year of the current layer is already
  * in the "frames" store, and showYear swaps it into the figure. */
@@ -127,6 +168,7 @@
   // a new layer's figure still being plotted) as soon as it is, and checked again after a new
   // figure from the server, which may carry an older year if the slider moved meanwhile.
   var want = null;
+  var drawnYear = null;       // the year the map shows
   var drawTimer = null;
   var textTimer = null;
 
@@ -145,7 +187,56 @@
       return;
     }
     var fig = withYear({ data: gd.data, layout: gd.layout }, want.frames, want.year, want.country, want.highlight);
-    if (fig) { window.Plotly.react(gd, fig.data, fig.layout); }
+    if (fig) { window.Plotly.react(gd, fig.data, fig.layout); drawnYear = want.year; }
+  }
+
+  // The texts, the panel's year marker and the address follow the map, right after it is drawn.
+  var ctx = null;  // the layer's context as last seen by showYear
+  // The address is written only once Dash has the year too (withUrl, from showYear): back and
+  // forward hand the address to Dash, which must agree with it.
+  function afterDraw(year, withUrl) {
+    clearTimeout(textTimer);
+    textTimer = setTimeout(function () {
+      if (!want || !ctx) { return; }
+      renderEvents(ctx.meta, year);
+      renderSummary(want.frames, year);
+      markPanelYear(year);
+      if (withUrl) { writeUrl(ctx.layer, ctx.perCapita, year, want.country, ctx.meta, ctx.timerDisabled); }
+    }, 0);
+  }
+
+  // A year step the user makes on the page (←/→ and the other slider keys, dragging the slider)
+  // is drawn at once, in the same task as the input, without waiting for Dash's callback
+  // machinery; the slider's value is handed to Dash after the map is painted (tell = true), and
+  // showYear then finds the year already drawn. Returns false when the map is not ready yet.
+  var tellTimer = null;
+  var toldYear = null;
+  var tellPending = false;  // a step not yet handed to Dash
+  function stepTo(year, tell) {
+    var gd = document.querySelector("#map .js-plotly-plot");
+    if (!want || !want.frames || !want.frames.years[String(year)] || !gd || !gd.data || !window.Plotly) {
+      return false;
+    }
+    lastYear = year;
+    if (drawnYear !== year) {
+      want = Object.assign({}, want, { year: year });
+      drawWanted();
+      afterDraw(year, false);
+    }
+    if (tell) {
+      // after the next frame is painted (plotly draws this map synchronously), once for a burst
+      // of steps
+      clearTimeout(tellTimer);
+      tellPending = true;
+      window.requestAnimationFrame(function () {
+        clearTimeout(tellTimer);
+        tellTimer = setTimeout(function () {
+          tellPending = false;
+          if (toldYear !== lastYear) { toldYear = lastYear; setProps("year-slider", { value: lastYear }); }
+        }, 0);
+      });
+    }
+    return true;
   }
 
   function markPanelYear(year) {
@@ -184,17 +275,18 @@
       // 200 kB figure on every step); a layer change replaces the whole figure from the server,
       // already at the current year.
       showYear: function (year, country, highlight, frames, meta, layer, perCapita, timerDisabled) {
+        var trig = window.dash_clientside.callback_context.triggered.map(function (t) { return t.prop_id; });
+        var onlyYear = trig.length === 1 && trig[0] === "year-slider.value";
+        ctx = { meta: meta, layer: layer, perCapita: perCapita, timerDisabled: timerDisabled };
+        // the echo of a step handed to Dash earlier, while a newer step is on its way: keep the newer
+        if (onlyYear && tellPending && year !== lastYear) { return NO(); }
         lastYear = year;
+        toldYear = year;  // Dash has this year
+        var same = want && want.frames === frames && want.country === country && want.highlight === highlight;
         want = { year: year, country: country, highlight: highlight, frames: frames };
-        drawWanted();
-        // the map first; the texts, the panel's year marker and the address right after it
-        clearTimeout(textTimer);
-        textTimer = setTimeout(function () {
-          renderEvents(meta, year);
-          renderSummary(frames, year);
-          markPanelYear(year);
-          writeUrl(layer, perCapita, year, country, meta, timerDisabled);
-        }, 0);
+        // a step the page has already drawn (keys, dragging: see stepTo) is not drawn twice
+        if (!(onlyYear && same && drawnYear === year)) { drawWanted(); }
+        afterDraw(year, true);
         return NO();
       },
       selectCountry: function (clickData, closeClicks, current, meta) {
@@ -334,6 +426,34 @@
       (el.closest && el.closest(".dash-dropdown, .Select, [role=combobox], [role=listbox]"));
   }
 
+  var YEAR_KEYS = { ArrowLeft: -1, ArrowDown: -1, ArrowRight: 1, ArrowUp: 1, PageDown: -5, PageUp: 5,
+                    Home: "min", End: "max" };
+
+  // The year keys, in the capture phase: before the slider's own key handling (React listens at
+  // the page's root), so that the map is drawn in this same task. ←/→ anywhere on the page (not
+  // while typing), and all of them on the slider's thumb.
+  window.addEventListener("keydown", function (ev) {
+    if (ev.altKey || ev.ctrlKey || ev.metaKey || ev.shiftKey) { return; }
+    var delta = YEAR_KEYS[ev.key];
+    if (delta === undefined) { return; }
+    var el = document.activeElement;
+    var onThumb = el && el.getAttribute && el.getAttribute("role") === "slider" && el.closest("#year-slider");
+    if (!onThumb && (isTyping(el) || (ev.key !== "ArrowLeft" && ev.key !== "ArrowRight"))) { return; }
+    var y = currentYear();
+    if (y === null) { return; }
+    var lo = 1991, hi = 2100;
+    var sl = document.querySelector("#year-slider [role=slider]");
+    if (sl) {
+      lo = parseInt(sl.getAttribute("aria-valuemin"), 10) || lo;
+      hi = parseInt(sl.getAttribute("aria-valuemax"), 10) || hi;
+    }
+    var ny = delta === "min" ? lo : delta === "max" ? hi : Math.min(hi, Math.max(lo, y + delta));
+    ev.preventDefault();
+    ev.stopPropagation();
+    if (ny === y) { return; }
+    if (!stepTo(ny, true)) { lastYear = ny; setProps("year-slider", { value: ny }); }
+  }, true);
+
   document.addEventListener("keydown", function (ev) {
     if (ev.altKey || ev.ctrlKey || ev.metaKey) { return; }
     if (ev.key === "Escape") {
@@ -343,29 +463,33 @@
       return;
     }
     if (isTyping(document.activeElement)) { return; }
-    var onSlider = document.activeElement && document.activeElement.closest &&
-      document.activeElement.closest("#year-slider");
-    if (ev.key === "ArrowLeft" || ev.key === "ArrowRight") {
-      if (onSlider) { return; }  // the slider handles its own arrows
-      var y = currentYear();
-      if (y === null) { return; }
-      var lo = 1991, hi = 2100;
-      var meta = document.getElementById("year-slider");
-      if (meta) {
-        var s = meta.querySelector("[role=slider]");
-        lo = parseInt(s.getAttribute("aria-valuemin"), 10) || lo;
-        hi = parseInt(s.getAttribute("aria-valuemax"), 10) || hi;
-      }
-      var ny = Math.min(hi, Math.max(lo, y + (ev.key === "ArrowRight" ? 1 : -1)));
-      if (ny !== y) { lastYear = ny; setProps("year-slider", { value: ny }); }
-      ev.preventDefault();
-    } else if (ev.key === " " || ev.code === "Space") {
+    if (ev.key === " " || ev.code === "Space") {
       var tag = (document.activeElement && document.activeElement.tagName || "").toLowerCase();
       if (tag === "button" || tag === "a") { return; }  // let Space activate the focused control
       var btn = document.getElementById("play-button");
       if (btn) { btn.click(); ev.preventDefault(); }
     }
   });
+
+  // Dragging the slider (or clicking its track): the thumb's value changes at once, Dash's
+  // value only when the pointer is released; the map follows the thumb while the pointer is down
+  // (changes of the thumb made by Dash itself reach the map through showYear).
+  var dragging = false;
+  function watchThumb() {
+    var root = document.getElementById("year-slider");
+    if (!root) { setTimeout(watchThumb, 100); return; }
+    root.addEventListener("pointerdown", function () { dragging = true; }, true);
+    ["pointerup", "pointercancel"].forEach(function (type) {
+      window.addEventListener(type, function () { dragging = false; }, true);
+    });
+    new MutationObserver(function () {
+      if (!dragging) { return; }
+      var el = root.querySelector("[role=slider]");
+      var v = el ? parseInt(el.getAttribute("aria-valuenow"), 10) : NaN;
+      if (!isNaN(v) && v !== lastYear) { stepTo(v, false); }
+    }).observe(root, { subtree: true, attributes: true, attributeFilter: ["aria-valuenow"] });
+  }
+  watchThumb();
 
   // On load, a query in the address is handed to the server's restore (no call for a plain
   // address: the default view is already in the page). Waits for Dash to have rendered the page.

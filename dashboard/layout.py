@@ -29,6 +29,7 @@ INDEX_HTML = """<!DOCTYPE html>
         {%metas%}
         <title>{%title%}</title>
         {%favicon%}
+        <!--atlas-preloads-->
         <link rel="preload" as="script" href="/_dash-component-suites/dash/dcc/async-graph.js">
         <link rel="preload" as="script" href="/_dash-component-suites/dash/dcc/async-slider.js">
         <link rel="preload" as="script" href="/_dash-component-suites/dash/dcc/async-dropdown.js">
@@ -37,6 +38,7 @@ INDEX_HTML = """<!DOCTYPE html>
     <body>
         <noscript>This atlas needs JavaScript. The data are also available from the HTTP API at
         /api/v1 (see /api/v1/openapi.json).</noscript>
+        <!--atlas-prerender-->
         {%app_entry%}
         <footer>
             {%config%}
@@ -111,8 +113,10 @@ def story_meta(stories: dict[str, dict[str, Any]]) -> dict[str, int]:
     return {sid: len(st["steps"]) for sid, st in stories.items()}
 
 
-def build_layout(data: AtlasData, stories: dict[str, dict[str, Any]] | None = None) -> html.Div:
-    layer_id, year = DEFAULT_LAYER, DEFAULT_YEAR
+def build_layout(data: AtlasData, stories: dict[str, dict[str, Any]] | None = None,
+                 layer_id: str = DEFAULT_LAYER, year: int = DEFAULT_YEAR) -> html.Div:
+    """The page. The live page always starts from the default view (the address is then applied
+    by callbacks); the prerendered copy (dashboard/prerender.py) starts from the address's view."""
     stories = stories or {}
     marks = {y: {"label": str(y)} for y in YEARS if y % 5 == 0}
     marks[YEARS[0]] = {"label": str(YEARS[0])}
@@ -162,6 +166,9 @@ def build_layout(data: AtlasData, stories: dict[str, dict[str, Any]] | None = No
                 html.Div(className="map-wrap", children=[
                     dcc.Graph(id=IDS["map"], figure=figures.map_figure(data, layer_id, year),
                               config=MAP_CONFIG, className="map-graph", clear_on_unhover=True),
+                    # the same map as a static picture until plotly.js has drawn it (its address,
+                    # /map-poster.svg?<the page's query>, is set by assets/atlas.js)
+                    html.Img(id="map-poster", className="map-poster", alt="", **{"aria-hidden": "true"}),
                     html.Section(id="story-box", className="story-box", hidden=True, tabIndex="0",
                                  **{"aria-label": "Guided story", "aria-live": "polite"}, children=[
                         html.P(id="story-heading", className="story-heading"),

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
+from html import escape as html_escape
 from typing import Any
 
 from dash import Dash
-from flask import jsonify
+from flask import Response, jsonify, request
 
 from .api import create_api_blueprint
 from .callbacks import register
@@ -15,9 +16,12 @@ from .data import get_data
 from .data_tab import register_data_tab
 from .download_menu import register_download_menu
 from .layout import INDEX_HTML, build_layout
+from .poster import PosterCache, view_of_query
+from .prerender import page_html
 from .security import install as install_security
 from .static_cache import install as install_static_cache
 from .stories import load_stories, story_as_dict
+from .urlstate import parse_query
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +45,43 @@ def _defer_grid_script() -> None:
             res["dynamic"] = True
 
 
+PLOTLY_ASSET = "vendor/plotly-geo.min.js"
+
+
+def _poster_url(query: bytes) -> str:
+    q = query.decode("utf-8", "replace")[:2000]
+    return "/map-poster.svg" + ("?" + q if q else "")
+
+
+def _preloads(query: bytes) -> str:
+    """Links that start the two downloads the first map needs while the page's scripts load:
+    plotly.js (which dcc.Graph then loads from this address, see assets/atlas.js) and the static
+    picture of the map for this address (/map-poster.svg)."""
+    plotly = ASSETS_DIR / PLOTLY_ASSET
+    version = int(plotly.stat().st_mtime) if plotly.exists() else 0
+    poster = _poster_url(query)
+    return (f'<link rel="preload" as="script" id="plotly-src" href="/assets/{PLOTLY_ASSET}?m={version}">\n'
+            f'        <link rel="preload" as="image" id="poster-src" href="{html_escape(poster)}">')
+
+
+def _lighter_page() -> None:
+    """Leave out of the page two bundles the atlas does not need: @babel/polyfill (core-js for
+    old browsers, ≈100 kB to evaluate before anything renders; the one global Dash's components
+    use from it, regeneratorRuntime, comes from assets/vendor/regenerator-runtime.js) and
+    dash_table's bundle (no DataTable here; it stays served, as a dynamic resource)."""
+    from dash import _dash_renderer, dash_table
+
+    for dep in _dash_renderer._js_dist_dependencies:
+        for key in ("external_url", "relative_package_path"):
+            paths = dep.get(key)
+            if isinstance(paths, dict):
+                for mode, files in paths.items():
+                    paths[mode] = [f for f in files if "polyfill@" not in f]
+    for res in dash_table._js_dist:
+        if res.get("relative_package_path") == "dash_table/bundle.js":
+            res["dynamic"] = True
+
+
 def create_app() -> Dash:
     # plotly's orjson path first walks the whole figure in Python; the plain json engine answers
     # the layer callback (≈0.5 MB of figure and frames) 2–3× faster (BENCHMARKS.md, Load)
@@ -49,11 +90,15 @@ def create_app() -> Dash:
     plotly.io.json.config.default_engine = "json"
     data = get_data()
     _defer_grid_script()
+    _lighter_page()
     app = Dash(
         __name__,
         title="Atlas of the former Soviet space",
         assets_folder=str(ASSETS_DIR),
         serve_locally=True,
+        # plotly.js is not a blocking script of the page: dcc.Graph loads it when the map mounts,
+        # from the address the page's preload link gives (see _preloads and assets/atlas.js)
+        assets_ignore=r"^plotly-geo\.min\.js$",  # (Dash matches the file's name)
         compress=True,
         update_title=None,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"},
@@ -61,6 +106,32 @@ def create_app() -> Dash:
                     "content": "Interactive atlas of the 15 post-Soviet states since 1991."}],
     )
     app.index_string = INDEX_HTML
+    plain_index = app.interpolate_index
+
+    prerendered: dict[tuple[str, int], str] = {}
+
+    def prerender(query: bytes) -> str:
+        """The static copy of the page for this address's layer and year (cached)."""
+        text = query.decode("utf-8", "replace")[:2000]
+        layer, year, _country, _hl = view_of_query(text, data, stories)
+        present = parse_query(text, set(data.indicators)).present
+        key = (layer, year, present)
+        if key not in prerendered:
+            if len(prerendered) > 64:
+                prerendered.clear()
+            base = data.indicators[layer].get("per_1000_of") or layer
+            shown = build_layout(data, stories, base, year)
+            page = page_html(shown, "\x00POSTER\x00")
+            if present:  # the live page's presentation mode (assets/atlas.js applyPresent)
+                page = page.replace('<div class="app">', '<div class="app presenting">', 1)
+            prerendered[key] = page
+        return prerendered[key].replace("\x00POSTER\x00", html_escape(_poster_url(query)))
+
+    def index_with_preloads(**kwargs: Any) -> str:
+        return (plain_index(**kwargs).replace("<!--atlas-preloads-->", _preloads(request.query_string))
+                .replace("<!--atlas-prerender-->", prerender(request.query_string)))
+
+    app.interpolate_index = index_with_preloads  # type: ignore[method-assign]
     stories = _stories()
     app.layout = build_layout(data, stories)
     # the data and sources tabs are rendered on first use, so some callback ids are not in the
@@ -76,6 +147,17 @@ def create_app() -> Dash:
     @app.server.get("/healthz")
     def healthz():  # type: ignore[no-untyped-def]
         return jsonify(status="ok")
+
+    # the map as a static picture for the page's address (shown until plotly.js has drawn it);
+    # any query is answered, by the page's own fallbacks (dashboard/urlstate.py)
+    posters = PosterCache(data, stories)
+
+    @app.server.get("/map-poster.svg")
+    def map_poster():  # type: ignore[no-untyped-def]
+        query = request.query_string.decode("utf-8", "replace")[:2000]
+        resp = Response(posters.svg(query), mimetype="image/svg+xml")
+        resp.headers["Cache-Control"] = "public, max-age=3600"
+        return resp
 
     # Dash finishes its per-process setup on the first request it serves; done here, before any
     # real request, so that a browser's parallel script requests cannot race it (gunicorn.conf.py

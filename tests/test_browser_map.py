@@ -153,3 +153,88 @@ def test_url_with_only_a_year_draws_that_year(probe) -> None:
                                  ".layout.annotations[0].text === '1995'")
     assert _class_label("cis", probe.map_z("UKR")) == "Founding state without the Charter"
     assert "1995" in probe.page.inner_text("#map-summary")
+
+
+# ------------------------------------------------------------------ first paint and fast steps
+def test_static_picture_matches_the_interactive_map(probe) -> None:
+    """The server's picture of the map (/map-poster.svg) puts every place where plotly.js does."""
+    from dashboard import figures
+    from dashboard.poster import UNITS, Projection
+
+    probe.goto("?layer=cis&year=2000")
+    points = [[20.5, 54.7], [30.5, 50.45], [37.6, 55.75], [69.3, 41.3], [131.9, 43.1], [177.5, 64.7], [44.5, 40.2]]
+    got = probe.eval("""(pts) => {
+        const gd = document.querySelector('#map .js-plotly-plot');
+        const proj = gd._fullLayout.geo._subplot.projection;
+        return {px: pts.map(p => proj(p)), w: gd._fullLayout.width, h: gd._fullLayout.height}; }""", points)
+    proj = Projection(figures.GEO_VIEW)
+    vx, vy, vw, vh = (v * UNITS for v in proj.view_box)
+    scale = min(got["w"] / vw, got["h"] / vh)
+    ox = (got["w"] - vw * scale) / 2 - vx * scale
+    oy = (got["h"] - vh * scale) / 2 - vy * scale
+    for (lon, lat), (px, py) in zip(points, got["px"], strict=True):
+        sx, sy = proj(lon, lat)
+        assert abs(ox + sx * scale - px) < 1.0 and abs(oy + sy * scale - py) < 1.0, (lon, lat)
+
+
+def test_prerendered_page_gives_way_to_the_live_page(browser, live_server) -> None:
+    # without scripts: the static copy of the page shows the map as a picture, in the very box
+    # the live page's map takes
+    box = """() => { const m = document.querySelector('.map-graph').getBoundingClientRect();
+        const main = document.querySelector('.main').getBoundingClientRect();
+        return [m.x, m.y - main.y, m.width, m.height].map(Math.round); }"""
+    ctx = browser.new_context(viewport={"width": 1400, "height": 950}, java_script_enabled=False)
+    page = ctx.new_page()
+    page.goto(live_server + "/?layer=fh_status&year=1997")
+    page.wait_for_function("() => document.querySelector('#prerender .map-poster').naturalWidth > 0")
+    static_box = page.evaluate(box)
+    ctx.close()
+    ctx = browser.new_context(viewport={"width": 1400, "height": 950})
+    page = ctx.new_page()
+    page.goto(live_server + "/?layer=fh_status&year=1997")
+    page.wait_for_selector("#map .choroplethlayer path")
+    page.wait_for_selector("#map-poster.done", state="attached")
+    assert page.evaluate(box) == static_box
+    assert page.evaluate("() => document.getElementById('prerender')") is None
+    dupes = page.evaluate("""() => { const ids = [...document.querySelectorAll('[id]')].map(e => e.id);
+        return ids.filter((id, i) => ids.indexOf(id) !== i); }""")
+    assert dupes == []
+    assert page.evaluate("() => getComputedStyle(document.getElementById('map-poster')).display") == "none"
+    ctx.close()
+
+
+def test_slider_keys_and_dragging_draw_the_map_without_the_server(probe) -> None:
+    probe.goto("?layer=fh_status&year=1995")
+    probe.page.wait_for_function(
+        "() => document.querySelector('#map .js-plotly-plot').layout.meta.layer === 'fh_status'")
+    before = probe.dash_updates()
+    year = "() => document.querySelector('#map .js-plotly-plot').layout.annotations[0].text"
+    probe.page.focus("#year-slider [role=slider]")
+    probe.page.keyboard.press("End")
+    probe.page.wait_for_function(f"() => ({year})() === '2026'")
+    probe.page.keyboard.press("Home")
+    probe.page.wait_for_function(f"() => ({year})() === '1991'")
+    probe.page.keyboard.press("PageUp")
+    probe.page.wait_for_function(f"() => ({year})() === '1996'")
+    probe.page.wait_for_function("() => location.search.includes('year=1996')")
+    assert probe.slider_value() == 1996
+    # a burst of steps (a held key) ends where the keys say: map, slider and address agree
+    for _ in range(8):
+        probe.page.keyboard.press("ArrowRight")
+    probe.page.wait_for_function("() => location.search.includes('year=2004')")
+    probe.page.wait_for_timeout(300)
+    assert probe.eval(year) == "2004" and probe.slider_value() == 2004
+    # dragging the thumb: the map follows while the button is still down
+    thumb = probe.page.locator("#year-slider [role=slider]").bounding_box()
+    track = probe.page.locator("#year-slider .dash-slider-track").bounding_box()
+    probe.page.mouse.move(thumb["x"] + thumb["width"] / 2, thumb["y"] + thumb["height"] / 2)
+    probe.page.mouse.down()
+    probe.page.mouse.move(track["x"] + track["width"] * 0.75, thumb["y"] + thumb["height"] / 2, steps=8)
+    probe.page.wait_for_function(f"() => Number(({year})()) > 2010")
+    shown = int(probe.eval(year))
+    probe.page.mouse.up()
+    probe.page.wait_for_function(f"() => location.search.includes('year={shown}')")
+    assert probe.slider_value() == shown
+    probe.page.wait_for_timeout(300)
+    assert probe.dash_updates() == before, "moving through the years called the server"
+    assert probe.console_errors == []
