@@ -116,7 +116,12 @@ def story_meta(stories: dict[str, dict[str, Any]]) -> dict[str, int]:
 def build_layout(data: AtlasData, stories: dict[str, dict[str, Any]] | None = None,
                  layer_id: str = DEFAULT_LAYER, year: int = DEFAULT_YEAR) -> html.Div:
     """The page. The live page always starts from the default view (the address is then applied
-    by callbacks); the prerendered copy (dashboard/prerender.py) starts from the address's view."""
+    by callbacks); the prerendered copy (dashboard/prerender.py) starts from the address's view.
+    ``layer_id`` may be a per-1,000 layer: the selector then shows its count layer, with the
+    per-1,000 choice on, as the layer callback (dashboard/callbacks.py load_layer) leaves it."""
+    base = data.indicators[layer_id].get("per_1000_of") or layer_id
+    per_capita = base != layer_id
+    show_toggle = bool(data.indicators[base].get("per_1000"))
     stories = stories or {}
     marks = {y: {"label": str(y)} for y in YEARS if y % 5 == 0}
     marks[YEARS[0]] = {"label": str(YEARS[0])}
@@ -151,10 +156,11 @@ def build_layout(data: AtlasData, stories: dict[str, dict[str, Any]] | None = No
         html.Main(id="view-map", className="main", role="tabpanel", children=[
             html.Section(className="controls", **{"aria-label": "Map controls"}, children=[
                 html.Label("Layer", htmlFor=IDS["layer"], className="control-label"),
-                dcc.Dropdown(id=IDS["layer"], options=layer_options(data), value=layer_id,
+                dcc.Dropdown(id=IDS["layer"], options=layer_options(data), value=base,
                              clearable=False, searchable=True, className="layer-select"),
-                html.Div(id="per-capita-box", className="per-capita", style={"display": "none"}, children=[
-                    dcc.RadioItems(id="per-capita", value="count", inline=True,
+                html.Div(id="per-capita-box", className="per-capita",
+                         style={"display": "block" if show_toggle else "none"}, children=[
+                    dcc.RadioItems(id="per-capita", value="per1000" if per_capita else "count", inline=True,
                                    options=[{"label": "Number", "value": "count"},
                                             {"label": "Per 1,000 residents", "value": "per1000"}]),
                 ]),

@@ -119,8 +119,7 @@ def create_app() -> Dash:
         if key not in prerendered:
             if len(prerendered) > 64:
                 prerendered.clear()
-            base = data.indicators[layer].get("per_1000_of") or layer
-            shown = build_layout(data, stories, base, year)
+            shown = build_layout(data, stories, layer, year)
             page = page_html(shown, "\x00POSTER\x00")
             if present:  # the live page's presentation mode (assets/atlas.js applyPresent)
                 page = page.replace('<div class="app">', '<div class="app presenting">', 1)

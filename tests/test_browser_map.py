@@ -177,7 +177,8 @@ def test_static_picture_matches_the_interactive_map(probe) -> None:
         assert abs(ox + sx * scale - px) < 1.0 and abs(oy + sy * scale - py) < 1.0, (lon, lat)
 
 
-def test_prerendered_page_gives_way_to_the_live_page(browser, live_server) -> None:
+@pytest.mark.parametrize("query", ["?layer=fh_status&year=1997", "?layer=refugees_hosted_per_1000&year=1995"])
+def test_prerendered_page_gives_way_to_the_live_page(browser, live_server, query: str) -> None:
     # without scripts: the static copy of the page shows the map as a picture, in the very box
     # the live page's map takes
     box = """() => { const m = document.querySelector('.map-graph').getBoundingClientRect();
@@ -185,15 +186,16 @@ def test_prerendered_page_gives_way_to_the_live_page(browser, live_server) -> No
         return [m.x, m.y - main.y, m.width, m.height].map(Math.round); }"""
     ctx = browser.new_context(viewport={"width": 1400, "height": 950}, java_script_enabled=False)
     page = ctx.new_page()
-    page.goto(live_server + "/?layer=fh_status&year=1997")
+    page.goto(live_server + "/" + query)
     page.wait_for_function("() => document.querySelector('#prerender .map-poster').naturalWidth > 0")
     static_box = page.evaluate(box)
     ctx.close()
     ctx = browser.new_context(viewport={"width": 1400, "height": 950})
     page = ctx.new_page()
-    page.goto(live_server + "/?layer=fh_status&year=1997")
+    page.goto(live_server + "/" + query)
     page.wait_for_selector("#map .choroplethlayer path")
     page.wait_for_selector("#map-poster.done", state="attached")
+    page.wait_for_load_state("networkidle")
     assert page.evaluate(box) == static_box
     assert page.evaluate("() => document.getElementById('prerender')") is None
     dupes = page.evaluate("""() => { const ids = [...document.querySelectorAll('[id]')].map(e => e.id);
