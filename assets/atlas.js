@@ -27,16 +27,30 @@
         img.setAttribute("src", poster.href);
       }
     }
-    // the interactive map is drawn: the picture goes (after that frame is on screen)
+    // the interactive map shows the picture's view: the picture goes (after that frame is on
+    // screen). Until then plotly may have drawn the page's default view, before the address's
+    // view came from the server. A safety net lets the picture go 4 s after the first map.
     if (img && document.querySelector("#map .choroplethlayer path")) {
-      obs.disconnect();
-      var done = img;
-      window.requestAnimationFrame(function () {
-        window.requestAnimationFrame(function () { done.classList.add("done"); });
-      });
+      if (!firstMap) { firstMap = setTimeout(hide, 4000); }
+      var gd = document.querySelector("#map .js-plotly-plot");
+      var ann = gd && gd.layout && gd.layout.annotations && gd.layout.annotations[0];
+      if (gd && !gd.classList.contains("dash-graph--pending") && gd.layout.meta &&
+          (!view.layer || gd.layout.meta.layer === view.layer) && (!view.year || (ann && ann.text === view.year))) {
+        hide();
+      }
     }
   });
-  obs.observe(document, { subtree: true, childList: true });
+  var view = { layer: poster.getAttribute("data-layer"), year: poster.getAttribute("data-year") };
+  var firstMap = null;
+  function hide() {
+    obs.disconnect();
+    clearTimeout(firstMap);
+    var done = img;
+    window.requestAnimationFrame(function () {
+      window.requestAnimationFrame(function () { done.classList.add("done"); });
+    });
+  }
+  obs.observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ["class"] });
 })();
 
 /* Clientside behaviour of the atlas: year changes, play, keys, URL state, country selection.
@@ -175,7 +189,10 @@
   function drawWanted() {
     if (!want) { return; }
     var gd = document.querySelector("#map .js-plotly-plot");
-    if (!gd || !gd.data || !gd.layout || !window.Plotly || gd.data.length < 3) {
+    // (never while dcc.Graph is plotting a figure itself: plotly would finish the two draws in
+    // either order, the first plot waiting for its base topology)
+    if (!gd || !gd.data || !gd.layout || !window.Plotly || gd.data.length < 3 ||
+        gd.classList.contains("dash-graph--pending")) {
       clearTimeout(drawTimer);
       drawTimer = setTimeout(drawWanted, 50);
       return;
@@ -214,7 +231,8 @@
   var tellPending = false;  // a step not yet handed to Dash
   function stepTo(year, tell) {
     var gd = document.querySelector("#map .js-plotly-plot");
-    if (!want || !want.frames || !want.frames.years[String(year)] || !gd || !gd.data || !window.Plotly) {
+    if (!want || !want.frames || !want.frames.years[String(year)] || !gd || !gd.data || !window.Plotly ||
+        gd.classList.contains("dash-graph--pending")) {
       return false;
     }
     lastYear = year;
@@ -244,7 +262,7 @@
     if (!window.Plotly || (panel && panel.hidden)) { return; }
     ["panel-series", "panel-memberships", "panel-regime"].forEach(function (id) {
       var gd = document.querySelector("#" + id + " .js-plotly-plot");
-      if (!gd || !gd.layout || !gd.layout.shapes) { return; }
+      if (!gd || !gd.layout || !gd.layout.shapes || gd.classList.contains("dash-graph--pending")) { return; }
       var upd = {};
       gd.layout.shapes.forEach(function (s, i) {
         if (s.name === "year") { upd["shapes[" + i + "].x0"] = year; upd["shapes[" + i + "].x1"] = year; }

@@ -53,7 +53,7 @@ def _poster_url(query: bytes) -> str:
     return "/map-poster.svg" + ("?" + q if q else "")
 
 
-def _preloads(query: bytes) -> str:
+def _preloads(query: bytes, layer: str, year: int) -> str:
     """Links that start the two downloads the first map needs while the page's scripts load:
     plotly.js (which dcc.Graph then loads from this address, see assets/atlas.js) and the static
     picture of the map for this address (/map-poster.svg)."""
@@ -61,7 +61,8 @@ def _preloads(query: bytes) -> str:
     version = int(plotly.stat().st_mtime) if plotly.exists() else 0
     poster = _poster_url(query)
     return (f'<link rel="preload" as="script" id="plotly-src" href="/assets/{PLOTLY_ASSET}?m={version}">\n'
-            f'        <link rel="preload" as="image" id="poster-src" href="{html_escape(poster)}">')
+            f'        <link rel="preload" as="image" id="poster-src" href="{html_escape(poster)}" '
+            f'data-layer="{html_escape(layer)}" data-year="{year}">')
 
 
 def _lighter_page() -> None:
@@ -127,8 +128,10 @@ def create_app() -> Dash:
         return prerendered[key].replace("\x00POSTER\x00", html_escape(_poster_url(query)))
 
     def index_with_preloads(**kwargs: Any) -> str:
-        return (plain_index(**kwargs).replace("<!--atlas-preloads-->", _preloads(request.query_string))
-                .replace("<!--atlas-prerender-->", prerender(request.query_string)))
+        query = request.query_string
+        layer, year, _country, _hl = view_of_query(query.decode("utf-8", "replace")[:2000], data, stories)
+        return (plain_index(**kwargs).replace("<!--atlas-preloads-->", _preloads(query, layer, year))
+                .replace("<!--atlas-prerender-->", prerender(query)))
 
     app.interpolate_index = index_with_preloads  # type: ignore[method-assign]
     stories = _stories()

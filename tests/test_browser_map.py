@@ -240,3 +240,32 @@ def test_slider_keys_and_dragging_draw_the_map_without_the_server(probe) -> None
     probe.page.wait_for_timeout(300)
     assert probe.dash_updates() == before, "moving through the years called the server"
     assert probe.console_errors == []
+
+
+def test_picture_stays_until_the_addressed_view_is_plotted(browser, live_server) -> None:
+    """When plotly.js is ready before the server has applied the address (here: the restore call
+    is held back), the page's default view is plotted first; the picture of the addressed view
+    stays over it until that view is plotted, and the map ends on the address's view."""
+    import time
+
+    ctx = browser.new_context(viewport={"width": 1400, "height": 950})
+    page = ctx.new_page()
+
+    def hold_restore(route) -> None:  # type: ignore[no-untyped-def]
+        if "url-query" in (route.request.post_data or ""):
+            time.sleep(2.0)
+        route.continue_()
+
+    page.route("**/_dash-update-component*", hold_restore)
+    page.goto(live_server + "/?layer=fh_status&year=1997")
+    shown = """() => { const gd = document.querySelector('#map .js-plotly-plot');
+        return gd && gd.layout && gd.layout.meta && !gd.classList.contains('dash-graph--pending')
+            ? gd.layout.meta.layer + ' ' + gd.layout.annotations[0].text : null; }"""
+    page.wait_for_function(f"() => ({shown})() === 'cis 2025'")
+    assert page.evaluate("() => getComputedStyle(document.getElementById('map-poster')).display") != "none"
+    page.wait_for_function(f"() => ({shown})() === 'fh_status 1997'", timeout=30_000)
+    page.wait_for_selector("#map-poster.done", state="attached")
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(500)
+    assert page.evaluate(shown) == "fh_status 1997"
+    ctx.close()
