@@ -137,6 +137,8 @@
     }).join("");
   }
 
+  var outlineKey = null, outlineMarker = null;
+
   function withYear(figure, frames, year, country, highlight) {
     highlight = highlight || [];
     if (!figure || !figure.data || !frames || !frames.years) { return null; }
@@ -145,12 +147,18 @@
     var data = figure.data.slice();
     var iso = (figure.data[1] && figure.data[1].locations) || [];
     var states = Object.assign({}, data[1], { z: fr.z, hovertext: fr.text });
-    // mirrors dashboard/figures.py outline(): selected black, story highlights orange
-    states.marker = Object.assign({}, data[1].marker, { line: {
-      color: iso.map(function (c) {
-        return c === country ? "#000000" : highlight.indexOf(c) >= 0 ? "#e05a00" : "#ffffff"; }),
-      width: iso.map(function (c) { return c === country ? 2.5 : highlight.indexOf(c) >= 0 ? 3.0 : 0.6; })
-    } });
+    // mirrors dashboard/figures.py outline(): selected black, story highlights orange (the same
+    // outline object again while country and highlights stay, so plotly has less to compare)
+    var key = (country || "") + "|" + highlight.join(",") + "|" + iso.join(",");
+    if (key !== outlineKey || data[1].marker !== outlineMarker) {
+      outlineKey = key;
+      outlineMarker = Object.assign({}, data[1].marker, { line: {
+        color: iso.map(function (c) {
+          return c === country ? "#000000" : highlight.indexOf(c) >= 0 ? "#e05a00" : "#ffffff"; }),
+        width: iso.map(function (c) { return c === country ? 2.5 : highlight.indexOf(c) >= 0 ? 3.0 : 0.6; })
+      } });
+    }
+    states.marker = outlineMarker;
     data[1] = states;
     data[2] = Object.assign({}, data[2], { locations: fr.contested.locations, z: fr.contested.z,
                                            hovertext: fr.contested.text });
@@ -489,14 +497,35 @@
     }
   });
 
-  // Dragging the slider (or clicking its track): the thumb's value changes at once, Dash's
-  // value only when the pointer is released; the map follows the thumb while the pointer is down
-  // (changes of the thumb made by Dash itself reach the map through showYear).
+  // Dragging the slider (or pressing on its track): the year under the pointer is drawn at once,
+  // in the pointer event's own task and before the slider's handler (which moves the thumb and
+  // tells Dash on release), by the slider's own rule (Radix: the root's width spans min..max,
+  // rounded to the step). The thumb's value is watched too while the pointer is down, in case
+  // the two ever disagree; changes of the thumb made by Dash reach the map through showYear.
   var dragging = false;
+  function yearAt(root, x) {
+    var el = root.querySelector("[role=slider]");
+    var box = root.querySelector(".dash-slider-root");
+    if (!el || !box) { return null; }
+    var lo = parseInt(el.getAttribute("aria-valuemin"), 10), hi = parseInt(el.getAttribute("aria-valuemax"), 10);
+    var r = box.getBoundingClientRect();
+    if (isNaN(lo) || isNaN(hi) || !r.width) { return null; }
+    var v = lo + Math.round(((x - r.left) / r.width) * (hi - lo));
+    return Math.min(hi, Math.max(lo, v));
+  }
   function watchThumb() {
     var root = document.getElementById("year-slider");
     if (!root) { setTimeout(watchThumb, 100); return; }
-    root.addEventListener("pointerdown", function () { dragging = true; }, true);
+    function follow(ev) {
+      var y = yearAt(root, ev.clientX);
+      if (y !== null && y !== lastYear) { stepTo(y, false); }
+    }
+    root.addEventListener("pointerdown", function (ev) {
+      if (ev.button !== 0 || !ev.target.closest(".dash-slider-root")) { return; }
+      dragging = true;
+      follow(ev);
+    }, true);
+    window.addEventListener("pointermove", function (ev) { if (dragging) { follow(ev); } }, true);
     ["pointerup", "pointercancel"].forEach(function (type) {
       window.addEventListener(type, function () { dragging = false; }, true);
     });

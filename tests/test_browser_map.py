@@ -226,13 +226,19 @@ def test_slider_keys_and_dragging_draw_the_map_without_the_server(probe) -> None
     probe.page.wait_for_function("() => location.search.includes('year=2004')")
     probe.page.wait_for_timeout(300)
     assert probe.eval(year) == "2004" and probe.slider_value() == 2004
-    # dragging the thumb: the map follows while the button is still down
+    # dragging the thumb: the map follows while the button is still down, always on the year
+    # the thumb shows
     thumb = probe.page.locator("#year-slider [role=slider]").bounding_box()
-    track = probe.page.locator("#year-slider .dash-slider-track").bounding_box()
-    probe.page.mouse.move(thumb["x"] + thumb["width"] / 2, thumb["y"] + thumb["height"] / 2)
+    root = probe.page.locator("#year-slider .dash-slider-root").bounding_box()
+    y = thumb["y"] + thumb["height"] / 2
+    probe.page.mouse.move(thumb["x"] + thumb["width"] / 2, y)
     probe.page.mouse.down()
-    probe.page.mouse.move(track["x"] + track["width"] * 0.75, thumb["y"] + thumb["height"] / 2, steps=8)
-    probe.page.wait_for_function(f"() => Number(({year})()) > 2010")
+    now = "() => document.querySelector('#year-slider [role=slider]').getAttribute('aria-valuenow')"
+    for i in range(1, 24):
+        probe.page.mouse.move(root["x"] + root["width"] * i / 23.7, y)
+        probe.page.wait_for_function(f"() => ({now})() === ({year})()")
+    probe.page.mouse.move(root["x"] + root["width"] * 0.75, y)
+    probe.page.wait_for_function(f"() => Number(({year})()) > 2010 && ({now})() === ({year})()")
     shown = int(probe.eval(year))
     probe.page.mouse.up()
     probe.page.wait_for_function(f"() => location.search.includes('year={shown}')")
