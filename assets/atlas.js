@@ -192,7 +192,6 @@
   var want = null;
   var drawnYear = null;       // the year the map shows
   var drawTimer = null;
-  var textTimer = null;
 
   function drawWanted() {
     if (!want) { return; }
@@ -219,22 +218,30 @@
   var ctx = null;  // the layer's context as last seen by showYear
   // The address is written only once Dash has the year too (withUrl, from showYear): back and
   // forward hand the address to Dash, which must agree with it.
+  // The texts wait for the map's frame to be painted (plotly finishes the map in the next
+  // animation frame; a page in the background gets no frames, hence the timer as well).
+  var textSeq = 0;
+  function afterPaint(fn) {
+    var done = false;
+    var run = function () { if (!done) { done = true; setTimeout(fn, 0); } };
+    window.requestAnimationFrame(run);
+    setTimeout(run, 100);
+  }
   function afterDraw(year, withUrl) {
-    clearTimeout(textTimer);
-    textTimer = setTimeout(function () {
-      if (!want || !ctx) { return; }
+    var seq = ++textSeq;
+    afterPaint(function () {
+      if (seq !== textSeq || !want || !ctx) { return; }  // a newer step writes them
       renderEvents(ctx.meta, year);
       renderSummary(want.frames, year);
       markPanelYear(year);
       if (withUrl) { writeUrl(ctx.layer, ctx.perCapita, year, want.country, ctx.meta, ctx.timerDisabled); }
-    }, 0);
+    });
   }
 
   // A year step the user makes on the page (←/→ and the other slider keys, dragging the slider)
   // is drawn at once, in the same task as the input, without waiting for Dash's callback
   // machinery; the slider's value is handed to Dash after the map is painted (tell = true), and
   // showYear then finds the year already drawn. Returns false when the map is not ready yet.
-  var tellTimer = null;
   var toldYear = null;
   var tellPending = false;  // a step not yet handed to Dash
   function stepTo(year, tell) {
@@ -251,15 +258,11 @@
     }
     if (tell) {
       // after the next frame is painted (plotly draws this map synchronously), once for a burst
-      // of steps
-      clearTimeout(tellTimer);
+      // of steps; a page in the background gets no frames, hence the timer as well
       tellPending = true;
-      window.requestAnimationFrame(function () {
-        clearTimeout(tellTimer);
-        tellTimer = setTimeout(function () {
-          tellPending = false;
-          if (toldYear !== lastYear) { toldYear = lastYear; setProps("year-slider", { value: lastYear }); }
-        }, 0);
+      afterPaint(function () {
+        tellPending = false;
+        if (toldYear !== lastYear) { toldYear = lastYear; setProps("year-slider", { value: lastYear }); }
       });
     }
     return true;
@@ -525,9 +528,32 @@
       dragging = true;
       follow(ev);
     }, true);
-    window.addEventListener("pointermove", function (ev) { if (dragging) { follow(ev); } }, true);
+    // While dragging, each move is drawn at once and handed to the slider (which moves the
+    // thumb and updates Dash's drag_value, ≈ 10 ms) after the frame is painted: the latest move
+    // of each frame, as a copy of the browser's event to the element that holds the pointer.
+    var pendingMove = null;
+    window.addEventListener("pointermove", function (ev) {
+      if (!dragging || !ev.isTrusted) { return; }
+      follow(ev);
+      ev.stopPropagation();
+      var first = pendingMove === null;
+      pendingMove = ev;
+      if (!first) { return; }
+      afterPaint(forwardMove);
+    }, true);
+    function forwardMove() {
+      var m = pendingMove;
+      pendingMove = null;
+      if (!m || !m.target || !m.target.dispatchEvent) { return; }
+      m.target.dispatchEvent(new PointerEvent("pointermove", {
+        bubbles: true, cancelable: true, composed: true, pointerId: m.pointerId, pointerType: m.pointerType,
+        isPrimary: m.isPrimary, clientX: m.clientX, clientY: m.clientY, screenX: m.screenX, screenY: m.screenY,
+        buttons: m.buttons, button: m.button, pressure: m.pressure
+      }));
+    }
     ["pointerup", "pointercancel"].forEach(function (type) {
-      window.addEventListener(type, function () { dragging = false; }, true);
+      // the slider gets the last move before the release (its value is what Dash keeps)
+      window.addEventListener(type, function () { forwardMove(); dragging = false; }, true);
     });
     new MutationObserver(function () {
       if (!dragging) { return; }

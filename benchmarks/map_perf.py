@@ -90,7 +90,7 @@ KEY_STAMP = """
 window.addEventListener('keydown', ev => { window.__keyT0 = ev.timeStamp; }, true);
 // dragging: from the first pointer move (button down) after the last drawn step
 window.addEventListener('pointermove', ev => {
-  if (ev.buttons && window.__keyT0 === null) { window.__keyT0 = ev.timeStamp; }
+  if (ev.isTrusted && ev.buttons && window.__keyT0 === null) { window.__keyT0 = ev.timeStamp; }
 }, true);
 """
 KEY_PROBE = """() => {

@@ -5,13 +5,14 @@ from __future__ import annotations
 import logging
 from html import escape as html_escape
 from typing import Any
+from urllib.parse import urlsplit
 
 from dash import Dash
-from flask import Response, jsonify, request
+from flask import Response, has_request_context, jsonify, request
 
 from .api import create_api_blueprint
 from .callbacks import register
-from .config import ASSETS_DIR
+from .config import ASSETS_DIR, DEFAULT_YEAR
 from .data import get_data
 from .data_tab import register_data_tab
 from .download_menu import register_download_menu
@@ -21,7 +22,7 @@ from .prerender import page_html
 from .security import install as install_security
 from .static_cache import install as install_static_cache
 from .stories import load_stories, story_as_dict
-from .urlstate import parse_query
+from .urlstate import DEFAULT_LAYER, parse_query
 
 log = logging.getLogger(__name__)
 
@@ -107,6 +108,30 @@ def create_app() -> Dash:
                     "content": "Interactive atlas of the 15 post-Soviet states since 1991."}],
     )
     app.index_string = INDEX_HTML
+
+    # The live page starts from the view of the page's address (the layout request carries the
+    # page's address as its Referer, same origin), so that a shared link does not first show the
+    # default layer's legend and selector; the address's other parts (country, story, present,
+    # notices) are applied by the restore callback as before. Without a Referer: the default view.
+    layouts: dict[tuple[str, int], Any] = {}
+
+    def address_view() -> tuple[str, int]:
+        ref = request.headers.get("Referer", "") if has_request_context() else ""
+        query = urlsplit(ref).query[:2000] if ref else ""
+        layer, year, _country, _hl = view_of_query(query, data, stories)
+        return layer, year
+
+    def layout_variant() -> str:
+        layer, year = address_view()
+        return "" if (layer, year) == (DEFAULT_LAYER, DEFAULT_YEAR) else f"{layer}:{year}"
+
+    def page_layout() -> Any:
+        key = address_view()
+        if key not in layouts:
+            if len(layouts) >= 32:
+                layouts.pop(next(iter(layouts)))
+            layouts[key] = build_layout(data, stories, *key)
+        return layouts[key]
     plain_index = app.interpolate_index
 
     prerendered: dict[tuple[str, int], str] = {}
@@ -135,7 +160,8 @@ def create_app() -> Dash:
 
     app.interpolate_index = index_with_preloads  # type: ignore[method-assign]
     stories = _stories()
-    app.layout = build_layout(data, stories)
+    layouts[(DEFAULT_LAYER, DEFAULT_YEAR)] = build_layout(data, stories)
+    app.layout = page_layout
     # the data and sources tabs are rendered on first use, so some callback ids are not in the
     # initial layout (a validation layout would make the browser resolve the grid's script early)
     app.config.suppress_callback_exceptions = True
@@ -143,7 +169,7 @@ def create_app() -> Dash:
     register_download_menu(app, data)
     register_data_tab(app, data)
     app.server.register_blueprint(create_api_blueprint(data))
-    install_static_cache(app.server)
+    install_static_cache(app.server, variant=layout_variant)
     install_security(app.server, app=app)
 
     @app.server.get("/healthz")

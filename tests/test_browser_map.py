@@ -248,10 +248,23 @@ def test_slider_keys_and_dragging_draw_the_map_without_the_server(probe) -> None
     assert probe.console_errors == []
 
 
+def test_live_page_starts_from_the_address_view(probe) -> None:
+    """The layout request carries the page's address (Referer): the live page starts on the
+    address's layer and year, so the layer is never loaded a second time by a callback."""
+    probe.goto("?layer=refugees_hosted_per_1000&year=1995")
+    bodies: list[str] = []
+    probe.page.on("request", lambda r: bodies.append(r.post_data or "") if "_dash-update" in r.url else None)
+    probe.goto("?layer=fh_status&year=1997")
+    assert probe.eval("() => document.querySelector('#map .js-plotly-plot').layout.meta.layer") == "fh_status"
+    assert not [b for b in bodies if "frames.data" in b], "the layer was loaded again by a callback"
+    assert probe.console_errors == []
+
+
 def test_picture_stays_until_the_addressed_view_is_plotted(browser, live_server) -> None:
-    """When plotly.js is ready before the server has applied the address (here: the restore call
-    is held back), the page's default view is plotted first; the picture of the addressed view
-    stays over it until that view is plotted, and the map ends on the address's view."""
+    """Without a Referer (a privacy setting) the live page starts from the default view and the
+    address is applied by callbacks. When plotly.js is ready first (here: the restore call is
+    held back), the default view is plotted first; the picture of the addressed view stays over
+    it until that view is plotted, and the map ends on the address's view."""
     import time
 
     ctx = browser.new_context(viewport={"width": 1400, "height": 950})
@@ -262,7 +275,12 @@ def test_picture_stays_until_the_addressed_view_is_plotted(browser, live_server)
             time.sleep(2.0)
         route.continue_()
 
+    def no_referrer(route) -> None:  # type: ignore[no-untyped-def]
+        resp = route.fetch()
+        route.fulfill(response=resp, headers={**resp.headers, "referrer-policy": "no-referrer"})
+
     page.route("**/_dash-update-component*", hold_restore)
+    page.route(live_server + "/?layer=fh_status&year=1997", no_referrer)
     page.goto(live_server + "/?layer=fh_status&year=1997")
     shown = """() => { const gd = document.querySelector('#map .js-plotly-plot');
         return gd && gd.layout && gd.layout.meta && !gd.classList.contains('dash-graph--pending')
