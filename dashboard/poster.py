@@ -146,11 +146,8 @@ def colour_at(colorscale: Sequence[Sequence[Any]], z: float, zmin: float, zmax: 
     stop's position, and the upper colour of such a step wins, as in plotly)."""
     t = 0.0 if zmax == zmin else min(1.0, max(0.0, (z - zmin) / (zmax - zmin)))
     stops = [(float(p), _parse_colour(str(c))) for p, c in colorscale]
-    lo = stops[0]
-    for stop in stops:
-        if stop[0] <= t:
-            lo = stop
-    hi = next((s for s in stops if s[0] >= t and s[0] >= lo[0] and s is not lo), lo)
+    i = max((k for k, stop in enumerate(stops) if stop[0] <= t), default=0)  # the last stop at or below t
+    lo, hi = stops[i], stops[min(i + 1, len(stops) - 1)]
     if hi[0] == lo[0]:
         r, g, b, a = lo[1]
     else:
@@ -195,14 +192,19 @@ class PathCache:
     """Projected feature paths, computed once per geometry collection and projection."""
 
     def __init__(self) -> None:
-        self._cache: dict[tuple[int, str], dict[str, str]] = {}
+        # (collection's id, feature key, projection's box) → (the collection itself, paths); the
+        # collection is kept so that its id cannot be reused by another object
+        self._cache: dict[tuple[int, str, tuple[float, ...]], tuple[Any, dict[str, str]]] = {}
 
     def paths(self, project: Projection, geojson: dict[str, Any], key: str) -> dict[str, str]:
-        k = (id(geojson), key)
-        if k not in self._cache:
-            self._cache[k] = {f[key] if key == "id" else f["properties"][key.split(".", 1)[1]]:
-                              feature_path(project, f["geometry"]) for f in geojson["features"]}
-        return self._cache[k]
+        k = (id(geojson), key, (*project.view_box, project.rot_lon))
+        hit = self._cache.get(k)
+        if hit is None or hit[0] is not geojson:
+            prop = key.split(".", 1)[1] if key.startswith("properties.") else None
+            hit = (geojson, {(f["properties"][prop] if prop else f[key]): feature_path(project, f["geometry"])
+                             for f in geojson["features"]})
+            self._cache[k] = hit
+        return hit[1]
 
 
 _PATHS = PathCache()

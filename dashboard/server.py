@@ -49,12 +49,54 @@ def _defer_grid_script() -> None:
 PLOTLY_ASSET = "vendor/plotly-geo.min.js"
 
 
-def _poster_url(query: bytes) -> str:
-    q = query.decode("utf-8", "replace")[:2000]
-    return "/map-poster.svg" + ("?" + q if q else "")
+def _query_text(query: bytes) -> str:
+    """A request's query string as text, cut to a sane length."""
+    return query.decode("utf-8", "replace")[:2000]
 
 
-def _preloads(query: bytes, layer: str, year: int) -> str:
+def _poster_url(query: str) -> str:
+    return "/map-poster.svg" + ("?" + query if query else "")
+
+
+class PageViews:
+    """What the page is made of for one view of an address (layer and year), kept per view: the
+    live page's Dash layout and the static copy of the page sent with the HTML."""
+
+    def __init__(self, data: Any, stories: dict[str, dict[str, Any]], size: int = 32) -> None:
+        self.data, self.stories, self.size = data, stories, size
+        self._layouts: dict[tuple[str, int], Any] = {}
+        self._copies: dict[tuple[str, int, bool], str] = {}
+
+    def view(self, query: str) -> tuple[str, int]:
+        layer, year, _country, _highlight = view_of_query(query[:2000], self.data, self.stories)
+        return layer, year
+
+    def _keep(self, cache: dict[Any, Any], key: Any, value: Any) -> Any:
+        while len(cache) >= self.size:
+            cache.pop(next(iter(cache)))  # oldest out
+        cache[key] = value
+        return value
+
+    def layout(self, layer: str, year: int) -> Any:
+        hit = self._layouts.get((layer, year))
+        return hit if hit is not None else self._keep(
+            self._layouts, (layer, year), build_layout(self.data, self.stories, layer, year))
+
+    def prerender(self, query: str, layer: str, year: int) -> str:
+        """The static copy of the page (dashboard/prerender.py) for this address."""
+        present = parse_query(query, set(self.data.indicators)).present
+        copy = self._copies.get((layer, year, present))
+        if copy is None:
+            copy = page_html(self.layout(layer, year), "\x00POSTER\x00")
+            if present:  # the live page's presentation mode (assets/atlas.js applyPresent)
+                copy = (copy.replace('<div class="app">', '<div class="app presenting">', 1)
+                        .replace('aria-pressed="false">Present</button>',
+                                 'aria-pressed="true">Leave presentation</button>', 1))
+            self._keep(self._copies, (layer, year, present), copy)
+        return copy.replace("\x00POSTER\x00", html_escape(_poster_url(query)))
+
+
+def _preloads(query: str, layer: str, year: int) -> str:
     """Links that start the two downloads the first map needs while the page's scripts load:
     plotly.js (which dcc.Graph then loads from this address, see assets/atlas.js) and the static
     picture of the map for this address (/map-poster.svg)."""
@@ -108,59 +150,36 @@ def create_app() -> Dash:
                     "content": "Interactive atlas of the 15 post-Soviet states since 1991."}],
     )
     app.index_string = INDEX_HTML
+    stories = _stories()
 
     # The live page starts from the view of the page's address (the layout request carries the
     # page's address as its Referer, same origin), so that a shared link does not first show the
     # default layer's legend and selector; the address's other parts (country, story, present,
     # notices) are applied by the restore callback as before. Without a Referer: the default view.
-    layouts: dict[tuple[str, int], Any] = {}
+    views = PageViews(data, stories)
+    views.layout(DEFAULT_LAYER, DEFAULT_YEAR)  # built now: a broken layout stops the start, and
+    # gunicorn's preloaded master shares it with its workers
 
-    def address_view() -> tuple[str, int]:
+    def referer_query() -> str:
         ref = request.headers.get("Referer", "") if has_request_context() else ""
-        query = urlsplit(ref).query[:2000] if ref else ""
-        layer, year, _country, _hl = view_of_query(query, data, stories)
-        return layer, year
+        return urlsplit(ref).query if ref else ""
 
     def layout_variant() -> str:
-        layer, year = address_view()
-        return "" if (layer, year) == (DEFAULT_LAYER, DEFAULT_YEAR) else f"{layer}:{year}"
+        view = views.view(referer_query())
+        return "" if view == (DEFAULT_LAYER, DEFAULT_YEAR) else f"{view[0]}:{view[1]}"
 
     def page_layout() -> Any:
-        key = address_view()
-        if key not in layouts:
-            if len(layouts) >= 32:
-                layouts.pop(next(iter(layouts)))
-            layouts[key] = build_layout(data, stories, *key)
-        return layouts[key]
+        return views.layout(*views.view(referer_query()))
+
     plain_index = app.interpolate_index
 
-    prerendered: dict[tuple[str, int], str] = {}
-
-    def prerender(query: bytes) -> str:
-        """The static copy of the page for this address's layer and year (cached)."""
-        text = query.decode("utf-8", "replace")[:2000]
-        layer, year, _country, _hl = view_of_query(text, data, stories)
-        present = parse_query(text, set(data.indicators)).present
-        key = (layer, year, present)
-        if key not in prerendered:
-            if len(prerendered) > 64:
-                prerendered.clear()
-            shown = build_layout(data, stories, layer, year)
-            page = page_html(shown, "\x00POSTER\x00")
-            if present:  # the live page's presentation mode (assets/atlas.js applyPresent)
-                page = page.replace('<div class="app">', '<div class="app presenting">', 1)
-            prerendered[key] = page
-        return prerendered[key].replace("\x00POSTER\x00", html_escape(_poster_url(query)))
-
     def index_with_preloads(**kwargs: Any) -> str:
-        query = request.query_string
-        layer, year, _country, _hl = view_of_query(query.decode("utf-8", "replace")[:2000], data, stories)
+        query = _query_text(request.query_string)
+        layer, year = views.view(query)
         return (plain_index(**kwargs).replace("<!--atlas-preloads-->", _preloads(query, layer, year))
-                .replace("<!--atlas-prerender-->", prerender(query)))
+                .replace("<!--atlas-prerender-->", views.prerender(query, layer, year)))
 
     app.interpolate_index = index_with_preloads  # type: ignore[method-assign]
-    stories = _stories()
-    layouts[(DEFAULT_LAYER, DEFAULT_YEAR)] = build_layout(data, stories)
     app.layout = page_layout
     # the data and sources tabs are rendered on first use, so some callback ids are not in the
     # initial layout (a validation layout would make the browser resolve the grid's script early)
@@ -182,7 +201,7 @@ def create_app() -> Dash:
 
     @app.server.get("/map-poster.svg")
     def map_poster():  # type: ignore[no-untyped-def]
-        query = request.query_string.decode("utf-8", "replace")[:2000]
+        query = _query_text(request.query_string)
         resp = Response(posters.svg(query), mimetype="image/svg+xml")
         resp.headers["Cache-Control"] = "public, max-age=3600"
         return resp
