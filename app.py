@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 
-from dashboard.server import create_app
+from dashboard.web.app import create_app
 
 app = create_app()
 server = app.server

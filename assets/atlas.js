@@ -1,7 +1,7 @@
 /* First paint. The page's scripts do not include plotly.js (≈1.4 MB to parse): dcc.Graph loads it
- * when the map mounts, from the address of the page's preload link (dashboard/server.py
+ * when the map mounts, from the address of the page's preload link (dashboard/web/app.py
  * _preloads); until plotly.js has drawn the map, the same map is shown as a static picture
- * (/map-poster.svg, dashboard/poster.py) that the server draws for the page's address. */
+ * (/map-poster.svg, dashboard/views/poster.py) that the server draws for the page's address. */
 (function () {
   "use strict";
   var plotly = document.getElementById("plotly-src");
@@ -17,7 +17,7 @@
   if (!poster) { return; }
   var img = null;
   var obs = new MutationObserver(function () {
-    // the live page is rendered: the static copy of it (dashboard/prerender.py) goes
+    // the live page is rendered: the static copy of it (dashboard/views/prerender.py) goes
     var pre = document.getElementById("prerender");
     if (pre && document.getElementById("app-root")) { pre.parentNode.removeChild(pre); }
     if (!img) {
@@ -88,7 +88,7 @@
     return q;
   }
 
-  // The query the server's restore (dashboard/urlstate.py) turns a search string into: unknown
+  // The query the server's restore (dashboard/core/viewstate.py) turns a search string into: unknown
   // values fall back to the defaults. Used to tell a restore (replace the history entry) from a
   // user's change (push a new entry).
   function canonicalQuery(search, meta) {
@@ -120,7 +120,7 @@
   }
 
   // The year's events, written straight into the list (same markup as the server renders in
-  // dashboard/layout.py events_list): cheaper than a React update on every slider step.
+  // dashboard/views/layout.py events_list): cheaper than a React update on every slider step.
   function renderEvents(meta, year) {
     var title = document.getElementById("events-title");
     var list = document.getElementById("events-strip");
@@ -147,7 +147,7 @@
     var data = figure.data.slice();
     var iso = (figure.data[1] && figure.data[1].locations) || [];
     var states = Object.assign({}, data[1], { z: fr.z, hovertext: fr.text });
-    // mirrors dashboard/figures.py outline(): selected black, story highlights orange (the same
+    // mirrors dashboard/core/figures.py outline(): selected black, story highlights orange (the same
     // outline object again while country and highlights stay, so plotly has less to compare)
     var key = (country || "") + "|" + highlight.join(",") + "|" + iso.join(",");
     if (key !== outlineKey || data[1].marker !== outlineMarker) {
@@ -170,7 +170,7 @@
     return { data: data, layout: layout };
   }
 
-  // the text alternative of the map: summary paragraph and table (as dashboard/layout.py renders)
+  // the text alternative of the map: summary paragraph and table (as dashboard/views/layout.py renders)
   function renderSummary(frames, year) {
     var fr = frames && frames.years && frames.years[String(year)];
     if (!fr) { return; }

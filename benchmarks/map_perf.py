@@ -222,8 +222,8 @@ def main() -> int:
             page.wait_for_load_state("networkidle")
             # the same frames the server put in the page's store, built by the same function
             sys.path.insert(0, str(ROOT))
-            from dashboard import figures
-            from dashboard.data import get_data
+            from dashboard.core import figures
+            from dashboard.core.data import get_data
 
             page.evaluate("(f) => { window.__frames = f; }", figures.layer_frames(get_data(), "refugees_hosted"))
             years = [1996 + (i % 29) for i in range(args.steps)]

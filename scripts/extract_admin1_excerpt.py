@@ -1,7 +1,7 @@
 """Extract the few Natural Earth admin-1 units the boundary build needs into the repo.
 
 The full admin-1 file (6.5 MB, 452 features) lives in the shared, read-only data folder and
-is too large to commit. The build (``dashboard/build/geo.py``) needs only:
+is too large to commit. The build (``dashboard/pipeline/geo.py``) needs only:
 
 * Crimea: UA-43 (Autonomous Republic of Crimea) and UA-40 (Sevastopol). Natural Earth codes
   them ``adm0_a3 = "RUS"`` (de-facto view); the excerpt re-assigns them to ``UKR`` by the
@@ -35,8 +35,8 @@ from shapely.geometry import shape
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from dashboard.config import GEO_SOURCES_DIR  # noqa: E402
-from dashboard.io import write_text  # noqa: E402
+from dashboard.core.config import GEO_SOURCES_DIR  # noqa: E402
+from dashboard.pipeline.io import write_text  # noqa: E402
 
 DEFAULT_SOURCE = Path(
     "/work/shared/data-sources/geodata/ne_10m_admin_1_states_provinces_v5.1_postsoviet15.geojson"

@@ -27,7 +27,7 @@ import plotly.io as pio
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from dashboard.config import GEODATA_DIR  # noqa: E402
+from dashboard.core.config import GEODATA_DIR  # noqa: E402
 
 # The view that shows Kaliningrad to Chukotka (recommended for the app's map).
 REGION: dict[str, Any] = {

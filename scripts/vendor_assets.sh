@@ -11,7 +11,7 @@ trap 'rm -rf "$tmp"' EXIT
 cp "$tmp"/plotly.js-geo-dist-min-4.1.1/package/plotly-geo.min.js assets/vendor/plotly-geo.min.js
 cp "$tmp"/plotly.js-geo-dist-min-4.1.1/package/LICENSE assets/vendor/LICENSE.plotly.txt
 # Dash's components call a global regeneratorRuntime, which Dash gets from @babel/polyfill
-# (≈100 kB of core-js that current browsers do not need; dashboard/server.py leaves it out)
+# (≈100 kB of core-js that current browsers do not need; dashboard/web/app.py leaves it out)
 cp "$tmp"/regenerator-runtime-0.14.1/package/runtime.js assets/vendor/regenerator-runtime.js
 cp "$tmp"/regenerator-runtime-0.14.1/package/LICENSE assets/vendor/LICENSE.regenerator-runtime.txt
 # plotly.js fetches <topojsonURL>/world_110m.json for its base layers even when every trace brings

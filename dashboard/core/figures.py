@@ -1,0 +1,358 @@
+"""Pure figure builders: (data, state) → plotly figure dicts and view models.
+
+Nothing here touches Dash or the browser, so every function is unit-tested directly. The map's
+per-year content is precomputed as "frames" that the browser swaps in without a server call.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from typing import Any
+
+import pandas as pd
+
+from dashboard.core import palettes
+from dashboard.core.config import ISO3, YEARS
+from dashboard.core.data import AtlasData
+from dashboard.core.formatting import fmt_value
+
+# The map's view: a conic projection centred on the region, with explicit ranges, so that the
+# whole space from Kaliningrad to Chukotka fills the frame (fitbounds would zoom out to the whole
+# world because Chukotka crosses ±180°).
+GEO_VIEW: dict[str, Any] = {
+    "projection": {"type": "conic equal area", "rotation": {"lon": 105, "lat": 0},
+                   "parallels": [40, 68], "scale": 1.15},
+    "lonaxis": {"range": [18, 192]},
+    "lataxis": {"range": [28, 82]},
+    "center": {"lon": 87, "lat": 57},
+    "visible": False,
+    "showframe": False,
+    "showland": False,
+    "showocean": False,
+    "showlakes": False,
+    "showcountries": False,
+    "showcoastlines": False,
+    "bgcolor": palettes.OCEAN,
+}
+NO_DATA_CLASS = -1
+NO_DATA_LABEL = "No data"
+
+
+# ------------------------------------------------------------------------------------ values
+def class_index(layer: dict[str, Any], value: float | None, category: str | None) -> int:
+    """The legend class of a value, or NO_DATA_CLASS."""
+    if layer["kind"] == "categorical":
+        ids = [c["id"] for c in layer["classes"]]
+        return ids.index(category) if category in ids else NO_DATA_CLASS
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return NO_DATA_CLASS
+    return bisect.bisect_right(layer["breaks"], value)
+
+
+def _layer_values(data: AtlasData, layer_id: str) -> dict[tuple[str, int], dict[str, Any]]:
+    """(iso3, year) → {value, category, label, source, note, basis} for one layer."""
+    layer = data.indicators[layer_id]
+    out: dict[tuple[str, int], dict[str, Any]] = {}
+    if data.is_membership(layer_id):
+        labels = {c["id"]: c["label"] for c in layer["classes"]}
+        rows = data.status[data.status["org"] == layer_id]
+        for r in rows.itertuples(index=False):
+            out[(r.iso3, int(r.year))] = {
+                "value": None, "category": r.status, "label": labels[r.status],
+                "source": r.source or data.source_short["atlas_memberships"],
+                "note": "", "basis": r.basis,
+            }
+        return out
+    short = data.source_short
+    labels = {c["id"]: c["label"] for c in layer["classes"]}
+    rows = data.observations[data.observations["indicator"] == layer_id]
+    for r in rows.itertuples(index=False):
+        value = None if pd.isna(r.value) else float(r.value)
+        if layer["kind"] == "categorical":
+            label = labels.get(r.category, r.category)
+        else:
+            label = fmt_value(value, layer["unit"])
+        out[(r.iso3, int(r.year))] = {
+            "value": value, "category": r.category, "label": label,
+            "source": short.get(r.source_id, r.source_id), "note": r.note, "basis": "",
+        }
+    return out
+
+
+def hover_text(data: AtlasData, layer: dict[str, Any], iso3: str, year: int,
+               rec: dict[str, Any] | None) -> str:
+    name = data.names_en[iso3]
+    head = f"<b>{name}</b> · {year}"
+    if rec is None:
+        return f"{head}<br>{layer['short_label']}: <b>no data</b>"
+    lines = [head, f"{layer['short_label']}: <b>{rec['label']}</b>"]
+    if rec.get("basis"):
+        lines.append(rec["basis"])
+    if rec.get("note"):
+        lines.append(f"<i>{rec['note']}</i>")
+    lines.append(f"<span style='font-size:11px'>Source: {rec['source']}</span>")
+    return "<br>".join(lines)
+
+
+# ------------------------------------------------------------------------------------ frames
+def contested_frames(data: AtlasData) -> dict[str, dict[str, Any]]:
+    """Year → the contested territories shown that year (ids and tooltips)."""
+    out: dict[str, dict[str, Any]] = {}
+    feats = data.contested_geo["features"]
+    for year in YEARS:
+        ids, texts = [], []
+        for f in feats:
+            p = f["properties"]
+            if p["year_from"] <= year and (p["year_to"] is None or year <= p["year_to"]):
+                ids.append(f["id"])
+                approx = " (outline approximate)" if p.get("approximate") else ""
+                state = data.names_en.get(p["state"], p["state"])
+                texts.append(f"<b>{p['name_en']}</b>{approx} · {year}<br>{p['status_note']}"
+                             f"<br>Internationally recognised as part of {state}.")
+        out[str(year)] = {"locations": ids, "z": [0] * len(ids), "text": texts}
+    return out
+
+
+def layer_frames(data: AtlasData, layer_id: str) -> dict[str, Any]:
+    """Everything the browser needs to show any year of one layer without asking the server.
+
+    Computed once per layer and kept in ``data.cache`` (the data never change while running)."""
+    key = ("frames", layer_id)
+    if key not in data.cache:
+        data.cache[key] = _frames(data, layer_id)
+    return data.cache[key]
+
+
+def _frames(data: AtlasData, layer_id: str) -> dict[str, Any]:
+    layer = data.indicators[layer_id]
+    values = _layer_values(data, layer_id)
+    contested = contested_frames(data)
+    years: dict[str, Any] = {}
+    for year in YEARS:
+        z, text, labels = [], [], []
+        for iso3 in ISO3:
+            rec = values.get((iso3, year))
+            z.append(class_index(layer, rec["value"], rec["category"]) if rec else NO_DATA_CLASS)
+            text.append(hover_text(data, layer, iso3, year, rec))
+            labels.append(rec["label"] if rec else NO_DATA_LABEL)
+        years[str(year)] = {"z": z, "text": text, "labels": labels,
+                            "summary": view_summary(data, layer, year, z, labels),
+                            "contested": contested[str(year)],
+                            "has_data": any(v != NO_DATA_CLASS for v in z)}
+    return {"layer": layer_id, "label": layer["label"], "names": [data.names_en[c] for c in ISO3],
+            "years": years}
+
+
+def _join(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def view_summary(data: AtlasData, layer: dict[str, Any], year: int, z: list[int], labels: list[str]) -> str:
+    """One paragraph describing the map in words (the text alternative for screen readers)."""
+    names = [data.names_en[c] for c in ISO3]
+    parts = [f"Map of the 15 post-Soviet states, {year}: {layer['label']}."]
+    groups: list[str] = []
+    for i, cls in enumerate(layer["classes"]):
+        members = [n for n, v in zip(names, z, strict=True) if v == i]
+        if members:
+            groups.append(f"{cls['label']}: {_join(members)}")
+    if groups:
+        parts.append(" ".join(g + "." for g in groups))
+    if layer["kind"] != "categorical":
+        pairs = [(n, lab) for n, v, lab in zip(names, z, labels, strict=True) if v != NO_DATA_CLASS]
+        if pairs:
+            parts.append("Values: " + "; ".join(f"{n} {lab}" for n, lab in pairs) + ".")
+    missing = [n for n, v in zip(names, z, strict=True) if v == NO_DATA_CLASS]
+    if missing:
+        parts.append(f"No data: {_join(missing)}.")
+    return " ".join(parts)
+
+
+# ------------------------------------------------------------------------------------ map
+def discrete_colorscale(colors: list[str]) -> list[list[Any]]:
+    """A stepped colorscale for integer z from -1 (no data) to len(colors)-1."""
+    steps = [palettes.NO_DATA, *colors]
+    n = len(steps)
+    scale: list[list[Any]] = []
+    for i, c in enumerate(steps):
+        scale.append([i / n, c])
+        scale.append([(i + 1) / n, c])
+    return scale
+
+
+def legend_items(data: AtlasData, layer_id: str) -> list[dict[str, str]]:
+    layer = data.indicators[layer_id]
+    items = [{"label": c["label"], "color": c["color"]} for c in layer["classes"]]
+    items.append({"label": NO_DATA_LABEL, "color": palettes.NO_DATA})
+    return items
+
+
+def _label_trace(data: AtlasData) -> dict[str, Any]:
+    lons, lats, names = [], [], []
+    for f in data.states_geo["features"]:
+        p = f["properties"]
+        lons.append(p["label_lon"])
+        lats.append(p["label_lat"])
+        names.append(p["iso3"] if p["iso3"] in _SMALL else data.names_en[p["iso3"]])
+    return {
+        "type": "scattergeo", "lon": lons, "lat": lats, "text": names, "mode": "text",
+        "textfont": {"size": [9 if iso3 in _SMALL else 12 for iso3 in _label_ids(data)],
+                     "color": "#1b1b1b", "family": "system-ui, sans-serif",
+                     "shadow": "1px 1px 1px #fff, -1px -1px 1px #fff, 1px -1px 1px #fff, -1px 1px 1px #fff"},
+        "hoverinfo": "skip", "showlegend": False, "name": "labels",
+    }
+
+
+_SMALL = {"ARM", "AZE", "GEO", "MDA", "EST", "LVA", "LTU"}
+
+
+def _label_ids(data: AtlasData) -> list[str]:
+    return [f["properties"]["iso3"] for f in data.states_geo["features"]]
+
+
+HIGHLIGHT_LINE = "#e05a00"
+
+
+def outline(selected: str | None, highlight: list[str] | None) -> tuple[list[str], list[float]]:
+    """Border colours and widths of the 15 states: the selected country black, a story's
+    highlighted countries orange, the rest thin white (assets/atlas.js mirrors this)."""
+    hl = set(highlight or [])
+    colours = ["#000000" if c == selected else HIGHLIGHT_LINE if c in hl else palettes.BORDER for c in ISO3]
+    widths = [2.5 if c == selected else 3.0 if c in hl else 0.6 for c in ISO3]
+    return colours, widths
+
+
+def map_figure(data: AtlasData, layer_id: str, year: int, selected: str | None = None,
+               highlight: list[str] | None = None) -> dict[str, Any]:
+    """The full map figure for one layer and year (the browser later swaps years in)."""
+    layer = data.indicators[layer_id]
+    frames = layer_frames(data, layer_id)
+    frame = frames["years"][str(year)]
+    n = len(layer["classes"])
+    ctx_ids = [f["id"] for f in data.context_geo["features"]]
+    line_c, line_w = outline(selected, highlight)
+    traces = [
+        {"type": "choropleth", "name": "context", "geojson": data.context_geo,
+         "featureidkey": "id", "locations": ctx_ids, "z": [0] * len(ctx_ids),
+         "colorscale": [[0, palettes.CONTEXT_FILL], [1, palettes.CONTEXT_FILL]],
+         "showscale": False, "hoverinfo": "skip",
+         "marker": {"line": {"color": palettes.CONTEXT_LINE, "width": 0.5}}},
+        {"type": "choropleth", "name": "states", "geojson": data.states_geo,
+         "featureidkey": "id", "locations": list(ISO3), "z": frame["z"],
+         "zmin": -1, "zmax": n - 1, "colorscale": discrete_colorscale([c["color"] for c in layer["classes"]]),
+         "showscale": False, "hovertext": frame["text"], "hovertemplate": "%{hovertext}<extra></extra>",
+         "marker": {"line": {"color": line_c, "width": line_w}}},
+        {"type": "choropleth", "name": "contested", "geojson": data.contested_geo,
+         "featureidkey": "id", "locations": frame["contested"]["locations"],
+         "z": frame["contested"]["z"], "zmin": 0, "zmax": 1,
+         "colorscale": [[0, "rgba(20,20,20,0.16)"], [1, "rgba(20,20,20,0.16)"]],
+         "showscale": False, "hovertext": frame["contested"]["text"],
+         "hovertemplate": "%{hovertext}<extra></extra>",
+         "marker": {"line": {"color": palettes.CONTESTED_LINE, "width": 1.4}}},
+        _label_trace(data),
+    ]
+    return {
+        "data": traces,
+        "layout": {
+            "geo": GEO_VIEW,
+            "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
+            "paper_bgcolor": "rgba(0,0,0,0)",
+            "dragmode": False,
+            "showlegend": False,
+            "hoverlabel": {"bgcolor": "#ffffff", "bordercolor": "#333", "font": {"size": 13}},
+            "annotations": [{
+                "text": str(year), "x": 0.01, "y": 0.98, "xref": "paper", "yref": "paper",
+                "xanchor": "left", "yanchor": "top", "showarrow": False,
+                "font": {"size": 34, "color": "#1b1b1b"}, "name": "year",
+            }],
+            "uirevision": "map",
+            "meta": {"layer": layer_id},
+        },
+    }
+
+
+# ------------------------------------------------------------------------------------ panel
+def country_series_figure(data: AtlasData, layer_id: str, iso3: str, year: int) -> dict[str, Any]:
+    """The layer's series for one country, with the selected year marked."""
+    layer = data.indicators[layer_id]
+    values = _layer_values(data, layer_id)
+    xs = [y for y in YEARS if (iso3, y) in values]
+    if layer["kind"] == "categorical":
+        # a status strip (the hover names the category; the legend by the map gives the colours)
+        return timeline_figure(data, iso3, year, [layer_id], f"{layer['short_label']}, {data.names_en[iso3]}")
+    ys = [values[(iso3, y)]["value"] for y in xs]
+    trace = {"type": "scatter", "mode": "lines+markers", "x": xs, "y": ys,
+             "line": {"color": "#2171b5", "width": 2}, "marker": {"size": 5},
+             "hovertemplate": "%{x}: %{y:,.4~g}<extra></extra>"}
+    yaxis = {"title": {"text": layer["unit"]}, "automargin": True, "zeroline": True}
+    return {
+        "data": [trace],
+        "layout": {
+            "height": 220, "margin": {"l": 10, "r": 10, "t": 30, "b": 30},
+            "title": {"text": f"{layer['short_label']}, {data.names_en[iso3]}", "font": {"size": 13}},
+            "xaxis": {"range": [YEARS[0] - 0.5, YEARS[-1] + 0.5], "dtick": 5},
+            "yaxis": yaxis,
+            "shapes": [year_marker(year)],
+            "plot_bgcolor": "#fafafa", "paper_bgcolor": "rgba(0,0,0,0)",
+            "annotations": [] if xs else [{"text": "No data for this country", "showarrow": False,
+                                           "xref": "paper", "yref": "paper", "x": 0.5, "y": 0.5}],
+        },
+    }
+
+
+def year_marker(year: int) -> dict[str, Any]:
+    return {"type": "line", "x0": year, "x1": year, "xref": "x", "yref": "paper", "y0": 0, "y1": 1,
+            "line": {"color": "#d62728", "width": 2, "dash": "dot"}, "name": "year"}
+
+
+def timeline_figure(data: AtlasData, iso3: str, year: int, layer_ids: list[str], title: str) -> dict[str, Any]:
+    """A status strip per layer (rows) across the years, for memberships and regimes.
+
+    Drawn with square scatter markers (the geo-only plotly bundle has no heatmap or bar traces);
+    each cell keeps its layer's legend colour."""
+    xs, ys, cols, texts, rows = [], [], [], [], []
+    for lid in layer_ids:
+        layer = data.indicators[lid]
+        values = _layer_values(data, lid)
+        rows.append(layer["short_label"])
+        for y in YEARS:
+            rec = values.get((iso3, y))
+            if rec is None:
+                colour, label = palettes.NO_DATA, "no data"
+            else:
+                cls = class_index(layer, rec["value"], rec["category"])
+                colour = layer["classes"][cls]["color"] if cls >= 0 else palettes.NO_DATA
+                label = rec["label"] + (f" — {rec['basis']}" if rec.get("basis") else "")
+            xs.append(y)
+            ys.append(layer["short_label"])
+            cols.append(colour)
+            texts.append(f"{layer['short_label']} {y}: {label}")
+    return {
+        "data": [{"type": "scatter", "mode": "markers", "x": xs, "y": ys, "name": "timeline",
+                  "marker": {"symbol": "square", "size": 9, "color": cols,
+                             "line": {"color": "rgba(0,0,0,0.25)", "width": 0.5}},
+                  "hovertext": texts, "hovertemplate": "%{hovertext}<extra></extra>"}],
+        "layout": {
+            "height": 50 + 22 * len(rows),
+            "margin": {"l": 10, "r": 10, "t": 28, "b": 24},
+            "title": {"text": title, "font": {"size": 13}},
+            "xaxis": {"range": [YEARS[0] - 0.7, YEARS[-1] + 0.7], "dtick": 10, "tickangle": 0,
+                      "showgrid": False},
+            "yaxis": {"autorange": "reversed", "automargin": True, "type": "category",
+                      "categoryorder": "array", "categoryarray": rows, "showgrid": False},
+            "shapes": [year_marker(year)],
+            "showlegend": False,
+            "plot_bgcolor": "#ffffff", "paper_bgcolor": "rgba(0,0,0,0)",
+        },
+    }
+
+
+def country_events(data: AtlasData, iso3: str) -> pd.DataFrame:
+    ev = data.events
+    mask = ev["countries"].map(lambda s: iso3 in s.split(";") or s == "")
+    return ev[mask & (ev["countries"] != "")]
+
+
+def year_events(data: AtlasData, year: int) -> pd.DataFrame:
+    return data.events[data.events["year"] == year]
