@@ -92,3 +92,11 @@ def get_data() -> AtlasData:
     if missing:
         raise RuntimeError(f"geodata/successor_states.geojson lacks {sorted(missing)}")
     return data
+
+
+def data_version_of(processed_dir: Path = PROCESSED_DIR) -> str:
+    """The version of the published data: the first 12 hex digits of the manifest's sha256."""
+    import hashlib
+
+    manifest = processed_dir / "manifest.json"
+    return hashlib.sha256(manifest.read_bytes()).hexdigest()[:12] if manifest.exists() else "unknown"

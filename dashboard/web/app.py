@@ -12,7 +12,7 @@ from flask import Response, has_request_context, jsonify, request
 
 from dashboard.api.routes import create_api_blueprint
 from dashboard.core.config import ASSETS_DIR, DEFAULT_YEAR
-from dashboard.core.data import get_data
+from dashboard.core.data import data_version_of, get_data
 from dashboard.core.stories import load_stories, story_as_dict
 from dashboard.core.viewstate import DEFAULT_LAYER, parse_query
 from dashboard.views.callbacks import register
@@ -133,6 +133,7 @@ def create_app() -> Dash:
 
     plotly.io.json.config.default_engine = "json"
     data = get_data()
+    data_version = data_version_of()
     _defer_grid_script()
     _lighter_page()
     app = Dash(
@@ -193,7 +194,7 @@ def create_app() -> Dash:
 
     @app.server.get("/healthz")
     def healthz():  # type: ignore[no-untyped-def]
-        return jsonify(status="ok")
+        return jsonify(status="ok", data_version=data_version)
 
     # the map as a static picture for the page's address (shown until plotly.js has drawn it);
     # any query is answered, by the page's own fallbacks (dashboard/core/viewstate.py)
