@@ -104,28 +104,52 @@
     return { data: data, layout: layout, config: config };
   }
 
-  window.dash_clientside = Object.assign({}, window.dash_clientside, {
-    downloads: {
-      image: function (nPng, nSvg, nSlide, year, frames, meta) {
-        var trig = (window.dash_clientside.callback_context.triggered || []).map(function (t) { return t.prop_id; });
-        var format = trig.indexOf("download-svg.n_clicks") >= 0 ? "svg" : "png";
-        // a classroom slide: 1920×1080 PNG; the other pictures 1600×1000
-        var slide = trig.indexOf("download-slide.n_clicks") >= 0;
-        WIDTH = slide ? 1920 : 1600;
-        HEIGHT = slide ? 1080 : 1000;
-        var gd = document.querySelector("#map .js-plotly-plot");
-        if (!gd || !gd.data || !window.Plotly || !window.Plotly.downloadImage) {
-          return { ok: false, format: format, error: "the map is not drawn yet" };
-        }
-        var layer = (frames && frames.layer) || "map";
-        var title = layerLabel(frames, meta) + ", " + year;
-        var source = clean((document.getElementById("source-line") || {}).textContent);
-        var filename = "atlas_" + layer + "_" + year + (slide ? "_slide" : "");
-        var fig = pictureFigure(gd, title, legendFromPage(), source);
-        return window.Plotly.downloadImage(fig, { format: format, width: WIDTH, height: HEIGHT, filename: filename })
-          .then(function () { return { ok: true, format: format, filename: filename + "." + format }; })
-          .catch(function (err) { return { ok: false, format: format, error: String(err) }; });
-      }
+  // the picture of the view state's map (the layer and year the map shows: assets/atlas/app.js)
+  function image(kind) {
+    var format = kind === "svg" ? "svg" : "png";
+    // a classroom slide: 1920×1080 PNG; the other pictures 1600×1000
+    var slide = kind === "slide";
+    WIDTH = slide ? 1920 : 1600;
+    HEIGHT = slide ? 1080 : 1000;
+    var gd = document.querySelector("#map .js-plotly-plot");
+    var app = window.Atlas && window.Atlas.app;
+    var s = app && app.state();
+    if (!s || !gd || !gd.data || !window.Plotly || !window.Plotly.downloadImage) {
+      return Promise.resolve({ ok: false, format: format, error: "the map is not drawn yet" });
+    }
+    var frames = { layer: s.layer };
+    var title = layerLabel(frames, app.meta()) + ", " + s.year;
+    var source = clean((document.getElementById("source-line") || {}).textContent);
+    var filename = "atlas_" + s.layer + "_" + s.year + (slide ? "_slide" : "");
+    var fig = pictureFigure(gd, title, legendFromPage(), source);
+    return window.Plotly.downloadImage(fig, { format: format, width: WIDTH, height: HEIGHT, filename: filename })
+      .then(function () { return { ok: true, format: format, filename: filename + "." + format }; })
+      .catch(function (err) { return { ok: false, format: format, error: String(err) }; });
+  }
+
+  // the menu's buttons: files from the server for the view state, pictures made here
+  var FILES = { "download-csv": "csv", "download-xlsx": "xlsx", "download-geojson": "geojson" };
+  var PICTURES = { "download-png": "png", "download-svg": "svg", "download-slide": "slide" };
+  document.addEventListener("click", function (ev) {
+    var btn = ev.target.closest && ev.target.closest("button[id]");
+    if (!btn) { return; }
+    var app = window.Atlas && window.Atlas.app;
+    var s = app && app.state();
+    if (!s) { return; }
+    if (FILES[btn.id]) {
+      var a = document.createElement("a");
+      a.href = "/download/view." + FILES[btn.id] + "?layer=" + encodeURIComponent(s.layer) + "&year=" + s.year;
+      a.setAttribute("download", "");
+      document.body.appendChild(a);
+      a.click();
+      a.remove();
+    } else if (PICTURES[btn.id]) {
+      var status = document.getElementById("download-image-status");
+      image(PICTURES[btn.id]).then(function (r) {
+        if (status) { status.setAttribute("data-result", JSON.stringify(r)); }
+      });
     }
   });
+  window.Atlas = window.Atlas || {};
+  window.Atlas.downloads = { image: image };
 })();

@@ -124,6 +124,15 @@ def layer_frames(data: AtlasData, layer_id: str) -> dict[str, Any]:
     return data.cache[key]
 
 
+def layer_payload(data: AtlasData, layer_id: str) -> dict[str, Any]:
+    """What the browser needs to draw any year of a layer on the map it already has
+    (assets/atlas/map.js compose): the layer's colours and its frames; no boundaries."""
+    layer = data.indicators[layer_id]
+    return {"layer": layer_id, "frames": layer_frames(data, layer_id),
+            "style": {"colorscale": discrete_colorscale([c["color"] for c in layer["classes"]]),
+                      "zmin": -1, "zmax": len(layer["classes"]) - 1}}
+
+
 def _frames(data: AtlasData, layer_id: str) -> dict[str, Any]:
     layer = data.indicators[layer_id]
     values = _layer_values(data, layer_id)

@@ -1,40 +1,101 @@
-"""The view state in the URL: ``?layer=<indicator id>&year=<yyyy>&country=<iso3>``.
+"""The view state and its address: ``?layer=&year=&country=&view=&indicators=&countries=&from=&to=
+&present=&story=&step=``.
 
-Parsing never fails: an unknown or malformed value falls back to the default and produces a
-notice that the page shows.
+What the user sees is a function of one :class:`ViewState`; the address serialises it. This is the
+Python half; ``assets/atlas/address.js`` is the browser's, and both run the shared cases in
+``tests/cases/address.json``. Parsing never fails: a bad value falls back to its default with a
+notice, and the canonical address (``ViewState.query``) leaves it out.
+
+The context (``address_context``) says what is valid: layers (with their per-1,000 twins),
+indicators, years, states, views, stories (each step's layer and year).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from urllib.parse import parse_qs, urlencode
+from typing import Any
+from urllib.parse import parse_qs, quote
 
 from dashboard.core.config import DEFAULT_YEAR, ISO3, YEARS
 
 DEFAULT_LAYER = "cis"
+DEFAULT_INDICATORS: tuple[str, ...] = ("cis",)
+VIEWS: tuple[str, ...] = ("map", "data", "sources")
 MAX_PARAM_LEN = 64
+_TRUE = ("1", "true", "yes")
+
+
+@dataclass
+class DataSelection:
+    """The data tab's selection: indicators, states and a year range."""
+
+    indicators: list[str] = field(default_factory=lambda: list(DEFAULT_INDICATORS))
+    countries: list[str] = field(default_factory=lambda: list(ISO3))
+    year_from: int = YEARS[0]
+    year_to: int = YEARS[-1]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"indicators": list(self.indicators), "countries": list(self.countries),
+                "from": self.year_from, "to": self.year_to}
 
 
 @dataclass
 class ViewState:
+    view: str = "map"
     layer: str = DEFAULT_LAYER
     year: int = DEFAULT_YEAR
     country: str | None = None
     present: bool = False
     story: str | None = None
-    step: int = 0
+    step: int = 0                     # from 0; the address counts from 1
+    data: DataSelection = field(default_factory=DataSelection)
     notices: list[str] = field(default_factory=list)
+    notice_params: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The state as the browser's state object has it (tests/cases/address.json)."""
+        return {"view": self.view, "layer": self.layer, "year": self.year, "country": self.country,
+                "present": self.present, "story": self.story, "step": self.step, "data": self.data.as_dict()}
 
     def query(self) -> str:
-        params: dict[str, str] = {"layer": self.layer, "year": str(self.year)}
+        """The canonical address of this state."""
+        parts: list[tuple[str, str]] = [("layer", self.layer), ("year", str(self.year))]
         if self.country:
-            params["country"] = self.country
+            parts.append(("country", self.country))
+        if self.view != "map":
+            parts.append(("view", self.view))
+        d, dd = self.data, DataSelection()
+        if d.indicators != dd.indicators:
+            parts.append(("indicators", ",".join(d.indicators)))
+        if d.countries != dd.countries:
+            parts.append(("countries", ",".join(d.countries)))
+        if d.year_from != dd.year_from:
+            parts.append(("from", str(d.year_from)))
+        if d.year_to != dd.year_to:
+            parts.append(("to", str(d.year_to)))
         if self.present:
-            params["present"] = "1"
+            parts.append(("present", "1"))
         if self.story:
-            params["story"] = self.story
-            params["step"] = str(self.step + 1)
-        return "?" + urlencode(params)
+            parts += [("story", self.story), ("step", str(self.step + 1))]
+        return "?" + "&".join(f"{k}={quote(v, safe=',')}" for k, v in parts)
+
+
+def address_context(data: Any, stories: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+    """What the address may name, from the loaded data and the stories (shipped to the browser)."""
+    layers = {i["id"]: {"per_1000": i.get("per_1000"), "per_1000_of": i.get("per_1000_of")}
+              for i in data.indicators.values() if i["map"]}
+    return {
+        "layers": layers,
+        "indicators": list(data.indicators),
+        "years": [YEARS[0], YEARS[-1]],
+        "iso3": list(ISO3),
+        "views": list(VIEWS),
+        "default_layer": DEFAULT_LAYER,
+        "default_year": DEFAULT_YEAR,
+        "default_indicators": [i for i in DEFAULT_INDICATORS if i in data.indicators],
+        "stories": {sid: [{"layer": s["layer"], "year": s["year"]} for s in st["steps"]]
+                    for sid, st in (stories or {}).items()},
+    }
 
 
 def _clean(text: str) -> str:
@@ -43,15 +104,27 @@ def _clean(text: str) -> str:
     return "".join(ch if ch.isprintable() else "?" for ch in short) + ("…" if len(text) > MAX_PARAM_LEN else "")
 
 
-def parse_query(query: str | dict[str, list[str]] | None, layers: set[str],
-                stories: dict[str, int] | None = None) -> ViewState:
-    """Parse a query string (with or without '?') or a parsed mapping against the known layers
-    and stories (story id → number of steps; ``step`` in the URL counts from 1)."""
-    if isinstance(query, dict):
-        params = query
-    else:
-        params = parse_qs((query or "").lstrip("?"), keep_blank_values=True)
-    state = ViewState()
+def _year(text: str, years: list[int]) -> int | None:
+    y = text.strip()
+    if y.isascii() and y.isdigit() and len(y) == 4 and years[0] <= int(y) <= years[1]:
+        return int(y)
+    return None
+
+
+def _items(text: str) -> list[str]:
+    return [s.strip() for s in text.split(",") if s.strip()]
+
+
+def parse_query(query: str | None, ctx: dict[str, Any]) -> ViewState:
+    """Parse a query string (with or without '?') against a context from ``address_context``."""
+    params = parse_qs((query or "").lstrip("?"), keep_blank_values=True)
+    years = ctx["years"]
+    state = ViewState(layer=ctx["default_layer"], year=ctx["default_year"],
+                      data=DataSelection(list(ctx["default_indicators"]), list(ctx["iso3"]), years[0], years[1]))
+
+    def note(param: str, text: str) -> None:
+        state.notice_params.append(param)
+        state.notices.append(text)
 
     def first(name: str) -> str | None:
         vals = params.get(name)
@@ -59,38 +132,74 @@ def parse_query(query: str | dict[str, list[str]] | None, layers: set[str],
 
     layer = first("layer")
     if layer is not None:
-        if layer in layers:
+        if layer in ctx["layers"]:
             state.layer = layer
         else:
-            state.notices.append(f"Unknown layer “{_clean(layer)}”: showing the default layer instead.")
+            note("layer", f"Unknown layer “{_clean(layer)}”: showing the default layer instead.")
     year = first("year")
     if year is not None:
-        y = year.strip()
-        if y.isascii() and y.isdigit() and len(y) == 4 and int(y) in YEARS:
-            state.year = int(y)
+        y = _year(year, years)
+        if y is not None:
+            state.year = y
         else:
-            state.notices.append(
-                f"Year “{_clean(year)}” is not between {YEARS[0]} and {YEARS[-1]}: showing {DEFAULT_YEAR}.")
+            note("year", f"Year “{_clean(year)}” is not between {years[0]} and {years[1]}: "
+                         f"showing {ctx['default_year']}.")
     country = first("country")
-    if country is not None and country != "":
+    if country:
         c = country.strip().upper()
-        if c in ISO3:
+        if c in ctx["iso3"]:
             state.country = c
         else:
-            state.notices.append(f"Unknown country “{_clean(country)}”: no country selected.")
-    present = first("present")
-    state.present = present in ("1", "true", "yes")
+            note("country", f"Unknown country “{_clean(country)}”: no country selected.")
+    view = first("view")
+    if view:
+        if view in ctx["views"]:
+            state.view = view
+        else:
+            note("view", f"Unknown view “{_clean(view)}”: showing the map.")
+    inds = first("indicators")
+    if inds is not None:
+        known = list(dict.fromkeys(i for i in _items(inds) if i in ctx["indicators"]))
+        bad = [i for i in _items(inds) if i not in ctx["indicators"]]
+        if bad:
+            note("indicators", f"Unknown indicator “{_clean(','.join(bad))}” left out of the table.")
+        if known:
+            state.data.indicators = known
+    countries = first("countries")
+    if countries is not None:
+        wanted = {c.upper() for c in _items(countries) if c.upper() in ctx["iso3"]}
+        bad = [c for c in _items(countries) if c.upper() not in ctx["iso3"]]
+        if bad:
+            note("countries", f"Unknown country “{_clean(','.join(bad))}” left out of the table.")
+        if wanted:
+            state.data.countries = [c for c in ctx["iso3"] if c in wanted]
+    for name in ("from", "to"):
+        v = first(name)
+        if v is None:
+            continue
+        yy = _year(v, years)
+        if yy is None:
+            which, default = ("first", years[0]) if name == "from" else ("last", years[1])
+            note(name, f"Year “{_clean(v)}” is not between {years[0]} and {years[1]}: the table's {which} year "
+                       f"is {default}.")
+        elif name == "from":
+            state.data.year_from = yy
+        else:
+            state.data.year_to = yy
+    if state.data.year_from > state.data.year_to:
+        state.data.year_from, state.data.year_to = state.data.year_to, state.data.year_from
+    state.present = first("present") in _TRUE
     story = first("story")
     if story:
-        n_steps = (stories or {}).get(story)
-        if n_steps is None:
-            state.notices.append(f"Unknown story “{_clean(story)}”: no story opened.")
+        steps = ctx["stories"].get(story)
+        if steps is None:
+            note("story", f"Unknown story “{_clean(story)}”: no story opened.")
         else:
             state.story = story
-            step = (first("step") or "1").strip()
-            if step.isascii() and step.isdigit() and 1 <= int(step) <= n_steps:
-                state.step = int(step) - 1
+            st = (first("step") or "1").strip()
+            if st.isascii() and st.isdigit() and len(st) <= 3 and 1 <= int(st) <= len(steps):
+                state.step = int(st) - 1
             else:
-                state.notices.append(f"Step “{_clean(step)}” is not between 1 and {n_steps}: "
-                                     "starting the story at step 1.")
+                note("step", f"Step “{_clean(st)}” is not between 1 and {len(steps)}: starting the story at step 1.")
+            state.layer, state.year = steps[state.step]["layer"], steps[state.step]["year"]
     return state

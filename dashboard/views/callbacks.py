@@ -1,7 +1,9 @@
-"""Callbacks: thin wiring between the layout and the pure figure builders.
+"""Callbacks: thin wiring between the browser's renderer (assets/atlas/app.js) and the server.
 
-Server callbacks run only when the layer, the country or the URL changes. The year slider, play,
-keys and URL writing are clientside (assets/atlas.js), so moving through the years never calls the
+The view state lives in the browser (one state, one reducer: assets/atlas/state.js); the server
+is asked only for what it alone has, through three request stores the renderer writes:
+``layer-req`` (a layer's values and legend), ``panel-req`` (a country's panel) and ``data-req``
+(the data tab's rows, see dashboard/views/data_tab.py). Moving through the years never calls the
 server.
 """
 
@@ -11,30 +13,20 @@ from typing import Any
 
 from dash import ClientsideFunction, Dash, Input, Output, State, html, no_update
 
+from dashboard import ids
 from dashboard.core import figures
-from dashboard.core.cache import init_cache
-from dashboard.core.config import DEFAULT_YEAR, YEARS
+from dashboard.core.config import YEARS
 from dashboard.core.data import AtlasData
-from dashboard.core.viewstate import parse_query
 from dashboard.views.data_tab import data_tab_layout
-from dashboard.views.layout import IDS, legend, source_line
+from dashboard.views.layout import legend, source_line
 from dashboard.views.sources_tab import sources_tab_layout
 
 
-def effective_layer(data: AtlasData, base: str, per_capita: str | None) -> str:
-    """The indicator shown: the selected layer, or its per-1,000 twin when asked for."""
-    layer = data.indicators.get(base) or data.indicators["cis"]
-    if per_capita == "per1000" and layer.get("per_1000"):
-        return layer["per_1000"]
-    return layer["id"]
-
-
-def valid_year(value: Any) -> int:
-    """The slider's year from a callback value; anything but a covered year (bad or forged
-    input) gives the default year."""
+def valid_year(value: Any, default: int) -> int:
+    """A year from a request; anything but a covered year (bad or forged input) gives the default."""
     if isinstance(value, int) and not isinstance(value, bool) and value in YEARS:
         return value
-    return DEFAULT_YEAR
+    return default
 
 
 def panel_content(data: AtlasData, layer_id: str, iso3: str, year: int) -> dict[str, Any]:
@@ -53,232 +45,90 @@ def panel_content(data: AtlasData, layer_id: str, iso3: str, year: int) -> dict[
     }
 
 
-def register(app: Dash, data: AtlasData, stories: dict[str, dict[str, Any]] | None = None) -> None:
-    layers = {i["id"] for i in data.indicators.values() if i["map"]}
-    story_steps = {sid: len(st["steps"]) for sid, st in (stories or {}).items()}
-    cache = init_cache(app.server)
+def _request(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
 
-    @cache.memoize()
-    def cached_panel(layer_id: str, iso3: str, year: int) -> dict[str, Any]:
-        """panel_content, kept in the shared cache (dashboard/core/cache.py): 200–300 ms to build."""
-        return panel_content(data, layer_id, iso3, year)
+
+def register(app: Dash, data: AtlasData) -> None:
+    map_layers = {i["id"] for i in data.indicators.values() if i["map"]}
 
     @app.callback(
-        Output(IDS["layer"], "value"),
-        Output("per-capita", "value"),
-        Output(IDS["slider"], "value"),
-        Output("selected-country", "data"),
-        Output("notice", "children"),
-        Output("story-state", "data"),
-        Output("present", "data"),
-        Input("url-query", "data"),
-        State(IDS["layer"], "value"),
-        State("per-capita", "value"),
-        State(IDS["slider"], "value"),
-        State("selected-country", "data"),
+        Output(ids.LAYER_DATA, "data"),
+        Output(ids.LEGEND, "children"),
+        Output(ids.SOURCE_LINE, "children"),
+        Output(ids.LAYER_DESCRIPTION, "children"),
+        Output(ids.PER_CAPITA_BOX, "style"),
+        Input(ids.LAYER_REQ, "data"),
         prevent_initial_call=True,
     )
-    def restore_from_url(query: Any, cur_layer: str, cur_pc: str, cur_year: int, cur_country: str | None):
-        search = query.get("search", "") if isinstance(query, dict) else ""
-        state = parse_query(search if isinstance(search, str) else "", layers, story_steps)
-        ind = data.indicators[state.layer]
-        base, pc = (ind["per_1000_of"], "per1000") if ind.get("per_1000_of") else (state.layer, "count")
-        notice = [html.Span(n) for n in state.notices] if state.notices else None
-
-        def changed(new: Any, old: Any) -> Any:
-            return no_update if new == old else new
-
-        story = {"id": state.story, "step": state.step} if state.story else no_update
-        return (changed(base, cur_layer), changed(pc, cur_pc), changed(state.year, cur_year),
-                changed(state.country, cur_country), notice, story, state.present or no_update)
-
-    @app.callback(
-        Output("frames", "data"),
-        Output(IDS["map"], "figure"),
-        Output("legend", "children"),
-        Output("source-line", "children"),
-        Output("layer-description", "children"),
-        Output("per-capita-box", "style"),
-        Input(IDS["layer"], "value"),
-        Input("per-capita", "value"),
-        State(IDS["slider"], "value"),
-        State("selected-country", "data"),
-        State("highlight", "data"),
-        prevent_initial_call=True,
-    )
-    def load_layer(base: str, per_capita: str, year: int, country: str | None, highlight: Any):
-        if not isinstance(base, str) or base not in data.indicators:
-            return (no_update,) * 6
-        layer_id = effective_layer(data, base, per_capita)
+    def load_layer(req: Any):
+        layer_id = _request(req).get("layer")
+        if not isinstance(layer_id, str) or layer_id not in map_layers:
+            return (no_update,) * 5
+        ind = data.indicators[layer_id]
+        base = ind.get("per_1000_of") or layer_id
         show_toggle = bool(data.indicators[base].get("per_1000"))
-        year = valid_year(year)
-        highlight = ([c for c in highlight if isinstance(c, str) and c in data.names_en]
-                     if isinstance(highlight, list) else [])
-        selected = country if isinstance(country, str) and country in data.names_en else None
-        frames = figures.layer_frames(data, layer_id)
         return (
-            frames,
-            figures.map_figure(data, layer_id, year, selected, highlight),
+            figures.layer_payload(data, layer_id),
             legend(data, layer_id),
             source_line(data, layer_id),
-            data.indicators[layer_id]["description"],
+            ind["description"],
             {"display": "block"} if show_toggle else {"display": "none"},
         )
 
     @app.callback(
-        Output(IDS["panel"], "hidden"),
-        Output("panel-title", "children"),
-        Output("panel-series", "figure"),
-        Output("panel-memberships", "figure"),
-        Output("panel-regime", "figure"),
-        Output("panel-events", "children"),
-        Input("selected-country", "data"),
-        Input("frames", "data"),
-        State(IDS["slider"], "value"),
+        Output(ids.PANEL_TITLE, "children"),
+        Output(ids.PANEL_SERIES, "figure"),
+        Output(ids.PANEL_MEMBERSHIPS, "figure"),
+        Output(ids.PANEL_REGIME, "figure"),
+        Output(ids.PANEL_EVENTS, "children"),
+        Input(ids.PANEL_REQ, "data"),
         prevent_initial_call=True,
     )
-    def render_panel(iso3: str | None, frames: dict[str, Any] | None, year: int):
+    def render_panel(req: Any):
+        req = _request(req)
+        iso3, layer_id = req.get("country"), req.get("layer")
         if not isinstance(iso3, str) or iso3 not in data.names_en:
-            return True, no_update, no_update, no_update, no_update, no_update
-        layer_id = (frames or {}).get("layer", "cis") if isinstance(frames, dict | None) else None
+            return (no_update,) * 5
         if not isinstance(layer_id, str) or layer_id not in data.indicators:
             layer_id = "cis"
-        c = cached_panel(layer_id, iso3, valid_year(year))
-        return False, c["title"], c["series"], c["memberships"], c["regime"], c["events"]
+        c = panel_content(data, layer_id, iso3, valid_year(req.get("year"), YEARS[-1]))
+        return c["title"], c["series"], c["memberships"], c["regime"], c["events"]
 
     @app.callback(
-        Output("data-tab-slot", "children"),
-        Input("grid-ready", "data"),
-        State("data-tab-slot", "children"),
+        Output(ids.DATA_SLOT, "children"),
+        Input(ids.DATA_REQ, "data"),
+        State(ids.DATA_SLOT, "children"),
         prevent_initial_call=True,
     )
-    def render_data_tab(ready: Any, current: Any):
-        if not ready or (isinstance(current, dict) and current.get("type") != "P"):
+    def render_data_tab(req: Any, current: Any):
+        if not req or (isinstance(current, dict) and current.get("type") != "P"):
             return no_update
-        return data_tab_layout(data)
+        return data_tab_layout(data, _request(req))
 
     @app.callback(
-        Output("sources-tab-slot", "children"),
-        Input("tab-sources", "n_clicks"),
-        State("sources-tab-slot", "children"),
+        Output(ids.SOURCES_SLOT, "children"),
+        Input(ids.SOURCES_REQ, "data"),
+        State(ids.SOURCES_SLOT, "children"),
         prevent_initial_call=True,
     )
-    def render_sources_tab(_clicks: Any, current: Any):
+    def render_sources_tab(_req: Any, current: Any):
         if isinstance(current, dict) and current.get("type") != "P":
             return no_update
         return sources_tab_layout(data)
 
-    cs = "atlas"
-    app.clientside_callback(ClientsideFunction(cs, "loadGrid"),
-                            Output("grid-ready", "data"),
-                            Input("tab-data", "n_clicks"),
-                            State("meta", "data"),
-                            prevent_initial_call=True)
-    app.clientside_callback(ClientsideFunction(cs, "showYear"),
-                            Output("year-shown", "data"),
-                            Input(IDS["slider"], "value"),
-                            Input("selected-country", "data"),
-                            Input("highlight", "data"),
-                            State("frames", "data"),
-                            State("meta", "data"),
-                            State(IDS["layer"], "value"),
-                            State("per-capita", "value"),
-                            State("play-timer", "disabled"),
-                            prevent_initial_call=True)
-    app.clientside_callback(ClientsideFunction(cs, "renderTexts"),
-                            Output("ui-done", "data"),
-                            Input("frames", "data"),
-                            State(IDS["slider"], "value"),
-                            State("meta", "data"),
-                            State("selected-country", "data"),
-                            State("highlight", "data"))
-    app.clientside_callback(ClientsideFunction(cs, "selectCountry"),
-                            Output("selected-country", "data", allow_duplicate=True),
-                            Input(IDS["map"], "clickData"),
-                            Input("panel-close", "n_clicks"),
-                            State("selected-country", "data"),
-                            State("meta", "data"),
-                            prevent_initial_call=True)
-    app.clientside_callback(ClientsideFunction(cs, "writeUrl"),
-                            Output("url-written", "data"),
-                            Input(IDS["layer"], "value"),
-                            Input("per-capita", "value"),
-                            State(IDS["slider"], "value"),
-                            State("selected-country", "data"),
-                            State("meta", "data"),
-                            State("play-timer", "disabled"),
-                            prevent_initial_call=True)
-    app.clientside_callback(ClientsideFunction(cs, "togglePlay"),
-                            Output("play-timer", "disabled"),
-                            Output(IDS["play"], "children"),
-                            Output(IDS["play"], "aria-pressed"),
-                            Input(IDS["play"], "n_clicks"),
-                            State("play-timer", "disabled"),
-                            State(IDS["slider"], "value"),
-                            State("meta", "data"),
-                            prevent_initial_call=True)
-    app.clientside_callback(ClientsideFunction(cs, "tick"),
-                            Output(IDS["slider"], "value", allow_duplicate=True),
-                            Output("play-timer", "disabled", allow_duplicate=True),
-                            Output(IDS["play"], "children", allow_duplicate=True),
-                            Output(IDS["play"], "aria-pressed", allow_duplicate=True),
-                            Input("play-timer", "n_intervals"),
-                            State(IDS["slider"], "value"),
-                            State("meta", "data"),
-                            State("story-state", "data"),
-                            State("stories", "data"),
-                            prevent_initial_call=True)
-    app.clientside_callback(ClientsideFunction(cs, "playSpeed"),
-                            Output("play-timer", "interval"),
-                            Input("play-speed", "value"),
-                            prevent_initial_call=True)
-    app.clientside_callback(ClientsideFunction(cs, "switchTab"),
-                            Output("view-map", "hidden"),
-                            Output("view-data", "hidden"),
-                            Output("view-sources", "hidden"),
-                            Output("tab-map", "aria-selected"),
-                            Output("tab-data", "aria-selected"),
-                            Output("tab-sources", "aria-selected"),
-                            Input("tab-map", "n_clicks"),
-                            Input("tab-data", "n_clicks"),
-                            Input("tab-sources", "n_clicks"),
-                            prevent_initial_call=True)
-    app.clientside_callback(ClientsideFunction(cs, "togglePresent"),
-                            Output("present", "data", allow_duplicate=True),
-                            Input("present-button", "n_clicks"),
-                            State("present", "data"),
-                            prevent_initial_call=True)
-    app.clientside_callback(ClientsideFunction(cs, "applyPresent"),
-                            Output("app-root", "className"),
-                            Output("present-button", "aria-pressed"),
-                            Output("present-button", "children"),
-                            Input("present", "data"),
-                            State(IDS["layer"], "value"),
-                            State("per-capita", "value"),
-                            State(IDS["slider"], "value"),
-                            State("selected-country", "data"),
-                            State("meta", "data"),
-                            prevent_initial_call=True)
-    app.clientside_callback(ClientsideFunction(cs, "storyNav"),
-                            Output("story-state", "data", allow_duplicate=True),
-                            Input("story-select", "value"),
-                            Input("story-prev", "n_clicks"),
-                            Input("story-next", "n_clicks"),
-                            Input("story-end", "n_clicks"),
-                            State("story-state", "data"),
-                            State("stories", "data"),
-                            prevent_initial_call=True)
-    app.clientside_callback(ClientsideFunction(cs, "applyStory"),
-                            Output("story-box", "hidden"),
-                            Output("story-heading", "children"),
-                            Output("story-step-title", "children"),
-                            Output("story-caption", "children"),
-                            Output("story-sources", "children"),
-                            Output("story-count", "children"),
-                            Output("story-prev", "disabled"),
-                            Output("story-next", "disabled"),
-                            Output("highlight", "data"),
-                            Input("story-state", "data"),
-                            State("stories", "data"),
-                            State("meta", "data"),
+    # the first layer's payload boots the renderer; later ones are handed to it
+    app.clientside_callback(ClientsideFunction("atlas", "layer"),
+                            Output(ids.LAYER_DATA, "data", allow_duplicate=True),
+                            Input(ids.LAYER_DATA, "data"),
+                            State(ids.META, "data"),
+                            prevent_initial_call="initial_duplicate")
+    # the values of Dash's own controls become actions (app.js control)
+    app.clientside_callback(ClientsideFunction("atlas", "controls"),
+                            Output(ids.META, "data", allow_duplicate=True),
+                            Input(ids.LAYER, "value"),
+                            Input(ids.PER_CAPITA, "value"),
+                            Input(ids.SLIDER, "value"),
+                            Input(ids.STORY_SELECT, "value"),
+                            Input(ids.PLAY_SPEED, "value"),
                             prevent_initial_call=True)

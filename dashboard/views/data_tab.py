@@ -13,31 +13,17 @@ from typing import Any
 
 import dash_ag_grid as dag
 import pandas as pd
-from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
+from dash import ClientsideFunction, Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from dashboard.core.config import DEFAULT_YEAR, FIRST_YEAR, ISO3, LAST_YEAR
 from dashboard.core.data import AtlasData
 from dashboard.export import downloads
+from dashboard.ids import DATA as IDS
+from dashboard.ids import DATA_REQ, META
 
 DEFAULT_INDICATORS: tuple[str, ...] = ("cis",)
 PAGE_SIZE = 50
 
-IDS = {
-    "indicators": "data-indicators",
-    "preset": "data-preset",
-    "members_box": "data-members-box",
-    "preset_org": "data-preset-org",
-    "preset_year": "data-preset-year",
-    "countries": "data-countries",
-    "years": "data-years",
-    "table": "data-table",
-    "count": "data-row-count",
-    "csv": "download-table-csv",
-    "xlsx": "download-table-xlsx",
-    "zip": "download-dataset-zip",
-    "download_table": "data-download-table",
-    "download_dataset": "data-download-dataset",
-}
 
 _HEADERS = {
     "iso3": "ISO3", "country": "Country", "year": "Year", "indicator": "Indicator id", "label": "Indicator",
@@ -143,11 +129,17 @@ def table_title(data: AtlasData, indicators: Any, countries: Any, years: Any) ->
     return f"Atlas of the former Soviet space: {labels}; {states}; {lo}–{hi}"
 
 
-def data_tab_layout(data: AtlasData) -> html.Section:
-    """The tab's components (ids in ``IDS``), filled with the default selection."""
-    indicators = [i for i in DEFAULT_INDICATORS if i in data.indicators] or list(data.indicators)[:1]
-    countries = list(ISO3)
-    years = [FIRST_YEAR, LAST_YEAR]
+def _selection(data: AtlasData, req: dict[str, Any]) -> tuple[list[str], list[str], list[int]]:
+    """The (indicators, countries, [from, to]) of a data-req (the view state's data selection)."""
+    indicators = _valid_indicators(data, req.get("indicators")) or \
+        [i for i in DEFAULT_INDICATORS if i in data.indicators] or list(data.indicators)[:1]
+    countries = _valid_countries(req.get("countries")) if "countries" in req else list(ISO3)
+    return indicators, countries, list(_valid_years([req.get("from"), req.get("to")]))
+
+
+def data_tab_layout(data: AtlasData, req: dict[str, Any] | None = None) -> html.Section:
+    """The tab's components (ids in ``IDS``), filled with the view state's selection."""
+    indicators, countries, years = _selection(data, req or {})
     frame = selected_rows(data, indicators, countries, years)
     # every fifth year, without one that would crowd the last year's label
     marks = {y: {"label": str(y)} for y in range(FIRST_YEAR, LAST_YEAR + 1) if y % 5 == 0 and LAST_YEAR - y > 2}
@@ -242,12 +234,11 @@ def register_data_tab(app: Dash, data: AtlasData) -> None:
     @app.callback(
         Output(IDS["table"], "rowData"),
         Output(IDS["count"], "children"),
-        Input(IDS["indicators"], "value"),
-        Input(IDS["countries"], "value"),
-        Input(IDS["years"], "value"),
+        Input(DATA_REQ, "data"),
         prevent_initial_call=True,
     )
-    def update_table(indicators: Any, countries: Any, years: Any):
+    def update_table(req: Any):
+        indicators, countries, years = _selection(data, req if isinstance(req, dict) else {})
         frame = selected_rows(data, indicators, countries, years)
         return records(frame), row_count_text(data, frame, indicators, countries, years)
 
@@ -255,21 +246,26 @@ def register_data_tab(app: Dash, data: AtlasData) -> None:
         Output(IDS["download_table"], "data"),
         Input(IDS["csv"], "n_clicks"),
         Input(IDS["xlsx"], "n_clicks"),
-        State(IDS["indicators"], "value"),
-        State(IDS["countries"], "value"),
-        State(IDS["years"], "value"),
+        State(DATA_REQ, "data"),
         prevent_initial_call=True,
     )
-    def download_table(_csv: int, _xlsx: int, indicators: Any, countries: Any, years: Any):
-        ids = _valid_indicators(data, indicators)
-        if not ids:
-            return no_update
+    def download_table(_csv: int, _xlsx: int, req: Any):
+        # the rows of the view state's selection: the same as the grid and its row count
+        indicators, countries, years = _selection(data, req if isinstance(req, dict) else {})
         frame = selected_rows(data, indicators, countries, years)
         lo, hi = _valid_years(years)
         if ctx.triggered_id == IDS["xlsx"]:
             body = downloads.to_xlsx_bytes(frame, data, table_title(data, indicators, countries, years))
-            return dcc.send_bytes(body, downloads.table_filename(ids, lo, hi, "xlsx"))
-        return dcc.send_bytes(downloads.to_csv_bytes(frame), downloads.table_filename(ids, lo, hi, "csv"))
+            return dcc.send_bytes(body, downloads.table_filename(indicators, lo, hi, "xlsx"))
+        return dcc.send_bytes(downloads.to_csv_bytes(frame), downloads.table_filename(indicators, lo, hi, "csv"))
+
+    # the fields' values become actions on the view state (assets/atlas/app.js control)
+    app.clientside_callback(ClientsideFunction("atlas", "controls"),
+                            Output(META, "data", allow_duplicate=True),
+                            Input(IDS["indicators"], "value"),
+                            Input(IDS["countries"], "value"),
+                            Input(IDS["years"], "value"),
+                            prevent_initial_call=True)
 
     @app.callback(
         Output(IDS["download_dataset"], "data"),

@@ -12,25 +12,14 @@ shown); the selected country does not filter the view.
 
 from __future__ import annotations
 
-from typing import Any
-
-from dash import ClientsideFunction, Dash, Input, Output, State, ctx, dcc, html, no_update
+from dash import html
+from flask import Blueprint, Response, abort, request
 
 from dashboard.core.config import YEARS
 from dashboard.core.data import AtlasData
 from dashboard.export import downloads
+from dashboard.ids import DOWNLOADS as IDS
 
-IDS = {
-    "menu": "download-menu",
-    "csv": "download-csv",
-    "xlsx": "download-xlsx",
-    "geojson": "download-geojson",
-    "png": "download-png",
-    "svg": "download-svg",
-    "slide": "download-slide",
-    "download": "download-view",
-    "image_status": "download-image-status",
-}
 IMAGE_WIDTH = 1600
 IMAGE_HEIGHT = 1000
 
@@ -53,8 +42,7 @@ def download_menu() -> html.Div:
         button("PNG", "png", f"The map as a {IMAGE_WIDTH}×{IMAGE_HEIGHT} picture with title, legend and sources"),
         button("SVG", "svg", "The map as a vector picture with title, legend and sources"),
         button("Slide", "slide", "A 1920×1080 slide of the map with title, legend and sources (PNG)"),
-        dcc.Download(id=IDS["download"]),
-        dcc.Store(id=IDS["image_status"], data=None),
+        html.Span(id=IDS["image_status"], hidden=True),
     ])
 
 
@@ -64,8 +52,13 @@ def view_title(data: AtlasData, layer_id: str, year: int) -> str:
     return f"{layer['label']}{unit}, {year}"
 
 
-def view_download(data: AtlasData, fmt: str, layer_id: str, year: int) -> dict[str, Any]:
-    """The ``dcc.Download`` payload of the view in one format (csv, xlsx or geojson)."""
+MIMETYPES = {"csv": "text/csv; charset=utf-8",
+             "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+             "geojson": "application/geo+json"}
+
+
+def view_file(data: AtlasData, fmt: str, layer_id: str, year: int) -> tuple[bytes, str]:
+    """The view (one layer and year, all 15 states) as a file: (body, file name)."""
     frame = downloads.view_rows(data, layer_id, year)
     if fmt == "xlsx":
         body = downloads.to_xlsx_bytes(frame, data, view_title(data, layer_id, year))
@@ -73,38 +66,24 @@ def view_download(data: AtlasData, fmt: str, layer_id: str, year: int) -> dict[s
         body = downloads.to_geojson_bytes(frame, data)
     else:
         fmt, body = "csv", downloads.to_csv_bytes(frame)
-    return dcc.send_bytes(body, downloads.filename(layer_id, year, fmt))
+    return body, downloads.filename(layer_id, year, fmt)
 
 
-def register_download_menu(app: Dash, data: AtlasData) -> None:
-    formats = {IDS["csv"]: "csv", IDS["xlsx"]: "xlsx", IDS["geojson"]: "geojson"}
+def download_blueprint(data: AtlasData) -> Blueprint:
+    """``/download/view.<csv|xlsx|geojson>?layer=&year=``: the files of the download menu (the
+    browser asks for the view state's layer and year, assets/downloads.js)."""
+    bp = Blueprint("downloads", __name__)
 
-    @app.callback(
-        Output(IDS["download"], "data"),
-        Input(IDS["csv"], "n_clicks"),
-        Input(IDS["xlsx"], "n_clicks"),
-        Input(IDS["geojson"], "n_clicks"),
-        State("year-slider", "value"),
-        State("frames", "data"),
-        prevent_initial_call=True,
-    )
-    def download_view(_csv: Any, _xlsx: Any, _geojson: Any, year: Any, frames: Any):
-        fmt = formats.get(str(ctx.triggered_id))
-        layer_id = frames.get("layer") if isinstance(frames, dict) else None
-        if fmt is None or not isinstance(layer_id, str) or layer_id not in data.indicators:
-            return no_update
-        if isinstance(year, bool) or not isinstance(year, (int, float)) or year not in YEARS:
-            return no_update
-        return view_download(data, fmt, layer_id, int(year))
+    @bp.get("/download/view.<fmt>")
+    def view(fmt: str) -> Response:
+        layer_id = request.args.get("layer", "")
+        year = request.args.get("year", "")
+        if fmt not in MIMETYPES or layer_id not in data.indicators or not year.isdigit() or int(year) not in YEARS:
+            abort(404)
+        body, name = view_file(data, fmt, layer_id, int(year))
+        resp = Response(body, mimetype=MIMETYPES[fmt])
+        resp.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+        resp.headers["Cache-Control"] = "no-store"
+        return resp
 
-    app.clientside_callback(
-        ClientsideFunction("downloads", "image"),
-        Output(IDS["image_status"], "data"),
-        Input(IDS["png"], "n_clicks"),
-        Input(IDS["svg"], "n_clicks"),
-        Input(IDS["slide"], "n_clicks"),
-        State("year-slider", "value"),
-        State("frames", "data"),
-        State("meta", "data"),
-        prevent_initial_call=True,
-    )
+    return bp

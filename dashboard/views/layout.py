@@ -6,19 +6,12 @@ from typing import Any
 
 from dash import dcc, html
 
+from dashboard import ids
 from dashboard.core import figures
-from dashboard.core.config import DEFAULT_YEAR, ISO3, YEARS
+from dashboard.core.config import DEFAULT_YEAR, YEARS
 from dashboard.core.data import AtlasData
-from dashboard.core.viewstate import DEFAULT_LAYER
+from dashboard.core.viewstate import DEFAULT_LAYER, address_context
 from dashboard.views.download_menu import download_menu
-
-IDS = {
-    "map": "map",
-    "slider": "year-slider",
-    "layer": "layer-select",
-    "play": "play-button",
-    "panel": "country-panel",
-}
 
 # The page shell: as Dash's default, plus a language, a no-JavaScript message and preload hints
 # for the chunks Dash fetches only after the layout arrives (graph, slider, dropdown), so that
@@ -95,8 +88,9 @@ def source_line(data: AtlasData, layer_id: str) -> list[Any]:
     ]
 
 
-def meta(data: AtlasData) -> dict[str, Any]:
-    """Facts the browser needs for URL handling, keys and the panel (small, static)."""
+def meta(data: AtlasData, stories: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+    """Static facts the browser's modules need (assets/atlas/*.js): the address context, labels,
+    events by year, the stories' steps, the map's Plotly config."""
     inds = {i["id"]: {"per_1000": i.get("per_1000"), "per_1000_of": i.get("per_1000_of"),
                       "label": i["label"]} for i in data.indicators.values() if i["map"]}
     contested_state = {f["id"]: f["properties"]["state"] for f in data.contested_geo["features"]}
@@ -104,32 +98,32 @@ def meta(data: AtlasData) -> dict[str, Any]:
     for e in data.events.itertuples(index=False):
         events.setdefault(str(e.year), []).append(
             {"date": e.date, "title": e.title, "text": e.text, "source": e.source, "countries": e.countries})
-    return {"layers": inds, "years": [YEARS[0], YEARS[-1]], "iso3": list(ISO3),
-            "names": data.names_en, "contested_state": contested_state, "events": events,
-            "default_layer": DEFAULT_LAYER, "default_year": DEFAULT_YEAR}
+    return {"address": address_context(data, stories), "layers": inds, "names": data.names_en,
+            "contested_state": contested_state, "events": events, "stories": stories or {},
+            "map_config": MAP_CONFIG, "grid_js": GRID_JS}
 
 
-def story_meta(stories: dict[str, dict[str, Any]]) -> dict[str, int]:
-    return {sid: len(st["steps"]) for sid, st in stories.items()}
+def poster_url(layer_id: str, year: int) -> str:
+    """The static picture of the map for a view (dashboard/views/poster.py)."""
+    return f"/map-poster.svg?layer={layer_id}&year={year}"
 
 
 def build_layout(data: AtlasData, stories: dict[str, dict[str, Any]] | None = None,
                  layer_id: str = DEFAULT_LAYER, year: int = DEFAULT_YEAR) -> html.Div:
-    """The page. The live page always starts from the default view (the address is then applied
-    by callbacks); the prerendered copy (dashboard/views/prerender.py) starts from the address's view.
+    """The page for one layer and year (the address's, so that a link shows its own map and legend
+    at once). Everything else the address says (country, story, presentation, view, the data
+    tab's selection) is drawn by the browser's renderer (assets/atlas/app.js) from the address.
     ``layer_id`` may be a per-1,000 layer: the selector then shows its count layer, with the
-    per-1,000 choice on, as the layer callback (dashboard/views/callbacks.py load_layer) leaves it."""
+    per-1,000 choice on."""
     base = data.indicators[layer_id].get("per_1000_of") or layer_id
     per_capita = base != layer_id
     show_toggle = bool(data.indicators[base].get("per_1000"))
     stories = stories or {}
     marks = {y: {"label": str(y)} for y in YEARS if y % 5 == 0}
     marks[YEARS[0]] = {"label": str(YEARS[0])}
-    frames = figures.layer_frames(data, layer_id)
-    page_meta = meta(data)
-    page_meta["stories"] = story_meta(stories)
-    page_meta["grid_js"] = GRID_JS
-    return html.Div(id="app-root", className="app", children=[
+    payload = figures.layer_payload(data, layer_id)
+    payload = {**payload, "year": year, "figure": figures.map_figure(data, layer_id, year)}
+    return html.Div(id=ids.APP, className="app", children=[
         html.A("Skip to the map controls", href="#layer-select", className="skip-link"),
         html.Header(className="topbar", children=[
             html.Div(className="titles", children=[
@@ -139,119 +133,115 @@ def build_layout(data: AtlasData, stories: dict[str, dict[str, Any]] | None = No
             ]),
             html.Nav(className="top-actions", **{"aria-label": "Views"}, children=[
                 html.Div(className="tabs", role="tablist", children=[
-                    html.Button(label, id=f"tab-{key}", n_clicks=0, role="tab", className="tab",
+                    html.Button(label, id=f"tab-{key}", n_clicks=0, role="tab", className="tab", type="button",
                                 **{"aria-selected": "true" if key == "map" else "false",
                                    "aria-controls": f"view-{key}"})
                     for key, label in (("map", "Map"), ("data", "Data table"), ("sources", "Sources"))
                 ]),
-                html.Label("Guided story", htmlFor="story-select", className="visually-hidden"),
-                dcc.Dropdown(id="story-select", className="story-select", clearable=True, searchable=False,
+                html.Label("Guided story", htmlFor=ids.STORY_SELECT, className="visually-hidden"),
+                dcc.Dropdown(id=ids.STORY_SELECT, className="story-select", clearable=True, searchable=False,
                              placeholder="Guided story…", value=None,
                              options=[{"label": st["title"], "value": sid} for sid, st in stories.items()]),
-                html.Button("Present", id="present-button", n_clicks=0, className="present-button",
-                            title="Presentation mode (Esc leaves)", **{"aria-pressed": "false"}),
+                html.Button("Present", id=ids.PRESENT, n_clicks=0, className="present-button", type="button",
+                            title="Presentation mode (Space plays, ←/→ change the year or step, Esc leaves)",
+                            **{"aria-pressed": "false"}),
             ]),
         ]),
-        html.Div(id="notice", className="notice", role="status", **{"aria-live": "polite"}),
-        html.Main(id="view-map", className="main", role="tabpanel", children=[
+        html.Div(id=ids.NOTICE, className="notice", role="status", **{"aria-live": "polite"}),
+        html.Main(id=ids.VIEW_MAP, className="main", role="tabpanel", children=[
             html.Section(className="controls", **{"aria-label": "Map controls"}, children=[
-                html.Label("Layer", htmlFor=IDS["layer"], className="control-label"),
-                dcc.Dropdown(id=IDS["layer"], options=layer_options(data), value=base,
+                html.Label("Layer", htmlFor=ids.LAYER, className="control-label"),
+                dcc.Dropdown(id=ids.LAYER, options=layer_options(data), value=base,
                              clearable=False, searchable=True, className="layer-select"),
-                html.Div(id="per-capita-box", className="per-capita",
+                html.Div(id=ids.PER_CAPITA_BOX, className="per-capita",
                          style={"display": "block" if show_toggle else "none"}, children=[
-                    dcc.RadioItems(id="per-capita", value="per1000" if per_capita else "count", inline=True,
+                    dcc.RadioItems(id=ids.PER_CAPITA, value="per1000" if per_capita else "count", inline=True,
                                    options=[{"label": "Number", "value": "count"},
                                             {"label": "Per 1,000 residents", "value": "per1000"}]),
                 ]),
-                html.Div(id="legend", className="legend", children=legend(data, layer_id)),
-                html.P(id="layer-description", className="layer-description",
+                html.Div(id=ids.LEGEND, className="legend", children=legend(data, layer_id)),
+                html.P(id=ids.LAYER_DESCRIPTION, className="layer-description",
                        children=data.indicators[layer_id]["description"]),
             ]),
             html.Section(className="map-area", **{"aria-label": "Map"}, children=[
                 html.Div(className="map-wrap", children=[
-                    dcc.Graph(id=IDS["map"], figure=figures.map_figure(data, layer_id, year),
-                              config=MAP_CONFIG, className="map-graph", clear_on_unhover=True),
-                    # the same map as a static picture until plotly.js has drawn it (its address,
-                    # /map-poster.svg?<the page's query>, is set by assets/atlas.js)
-                    html.Img(id="map-poster", className="map-poster", alt="", **{"aria-hidden": "true"}),
-                    html.Section(id="story-box", className="story-box", hidden=True, tabIndex="0",
+                    # drawn by assets/atlas/map.js (the only code that calls Plotly for the map)
+                    html.Div(id=ids.MAP, className="map-graph",
+                             children=html.Div(id=ids.MAP_PLOT, className="map-plot")),
+                    # the same map as a static picture until plotly.js has drawn it
+                    html.Img(id=ids.MAP_POSTER, className="map-poster", alt="", src=poster_url(layer_id, year),
+                             **{"aria-hidden": "true"}),
+                    html.Section(id=ids.STORY_BOX, className="story-box", hidden=True, tabIndex="0",
                                  **{"aria-label": "Guided story", "aria-live": "polite"}, children=[
-                        html.P(id="story-heading", className="story-heading"),
-                        html.H2(id="story-step-title", className="story-step-title"),
-                        html.P(id="story-caption", className="story-caption"),
-                        html.Ul(id="story-sources", className="story-sources"),
+                        html.P(id=ids.STORY_HEADING, className="story-heading"),
+                        html.H2(id=ids.STORY_STEP_TITLE, className="story-step-title"),
+                        html.P(id=ids.STORY_CAPTION, className="story-caption"),
+                        html.Ul(id=ids.STORY_SOURCES, className="story-sources"),
                         html.Div(className="story-nav", children=[
-                            html.Button("◀ Previous", id="story-prev", n_clicks=0, className="story-btn"),
-                            html.Span(id="story-count", className="story-count"),
-                            html.Button("Next ▶", id="story-next", n_clicks=0, className="story-btn"),
-                            html.Button("End story", id="story-end", n_clicks=0, className="story-btn story-end"),
+                            html.Button("◀ Previous", id=ids.STORY_PREV, n_clicks=0, className="story-btn",
+                                        type="button"),
+                            html.Span(id=ids.STORY_COUNT, className="story-count"),
+                            html.Button("Next ▶", id=ids.STORY_NEXT, n_clicks=0, className="story-btn", type="button"),
+                            html.Button("End story", id=ids.STORY_END, n_clicks=0, className="story-btn story-end",
+                                        type="button"),
                         ]),
                     ]),
                 ]),
                 html.Div(className="timebar", children=[
-                    html.Button("▶ Play", id=IDS["play"], n_clicks=0, className="play-button",
+                    html.Button("▶ Play", id=ids.PLAY, n_clicks=0, className="play-button", type="button",
                                 title="Play the years (Space)", **{"aria-pressed": "false"}),
                     html.Div(className="slider-wrap", children=[
-                        dcc.Slider(id=IDS["slider"], min=YEARS[0], max=YEARS[-1], step=1, value=year,
+                        dcc.Slider(id=ids.SLIDER, min=YEARS[0], max=YEARS[-1], step=1, value=year,
                                    marks=marks, updatemode="drag", included=False,
                                    tooltip={"placement": "top", "always_visible": False}),
                     ]),
-                    html.Label("Speed", htmlFor="play-speed", className="visually-hidden"),
-                    dcc.Dropdown(id="play-speed", className="play-speed", clearable=False, searchable=False,
+                    html.Label("Speed", htmlFor=ids.PLAY_SPEED, className="visually-hidden"),
+                    dcc.Dropdown(id=ids.PLAY_SPEED, className="play-speed", clearable=False, searchable=False,
                                  value=1000, options=[{"label": "0.5 yr/s", "value": 2000},
                                                       {"label": "1 yr/s", "value": 1000},
                                                       {"label": "2 yr/s", "value": 500}]),
                 ]),
-                html.P(id="source-line", className="source-line", children=source_line(data, layer_id)),
+                html.P(id=ids.SOURCE_LINE, className="source-line", children=source_line(data, layer_id)),
                 download_menu(),
-                # Filled by assets/atlas.js (renderSummary, renderEvents) on load and on every
-                # year or layer change; React never manages their children.
-                html.P(id="map-summary", className="map-summary"),
+                # Filled by assets/atlas/app.js (renderTexts) for every year and layer; React never
+                # manages their children.
+                html.P(id=ids.MAP_SUMMARY, className="map-summary"),
                 html.Details(className="map-table", children=[
                     html.Summary("Table of the map's values"),
-                    html.Table(id="map-table"),
+                    html.Table(id=ids.MAP_TABLE),
                 ]),
                 html.Section(className="events", **{"aria-label": "Events of the selected year"}, children=[
-                    html.H2(html.Span(id="events-title")),
-                    html.Ul(id="events-strip", className="events-strip", tabIndex="0"),
+                    html.H2(html.Span(id=ids.EVENTS_TITLE)),
+                    html.Ul(id=ids.EVENTS_STRIP, className="events-strip", tabIndex="0"),
                 ]),
             ]),
-            html.Aside(id=IDS["panel"], className="country-panel", hidden=True, tabIndex="-1",
+            html.Aside(id=ids.PANEL, className="country-panel", hidden=True, tabIndex="-1",
                        **{"aria-label": "Country details"}, children=[
-                html.Button("×", id="panel-close", className="panel-close", title="Close (Esc)",
+                html.Button("×", id=ids.PANEL_CLOSE, className="panel-close", title="Close (Esc)", type="button",
                             **{"aria-label": "Close the country panel"}),
-                html.H2(id="panel-title"),
-                dcc.Graph(id="panel-series", config={"displayModeBar": False}, figure={}),
-                dcc.Graph(id="panel-memberships", config={"displayModeBar": False}, figure={}),
-                dcc.Graph(id="panel-regime", config={"displayModeBar": False}, figure={}),
+                html.H2(id=ids.PANEL_TITLE),
+                dcc.Graph(id=ids.PANEL_SERIES, config={"displayModeBar": False}, figure={}),
+                dcc.Graph(id=ids.PANEL_MEMBERSHIPS, config={"displayModeBar": False}, figure={}),
+                dcc.Graph(id=ids.PANEL_REGIME, config={"displayModeBar": False}, figure={}),
                 html.H3("Events"),
-                html.Ul(id="panel-events", className="panel-events"),
+                html.Ul(id=ids.PANEL_EVENTS, className="panel-events"),
             ]),
         ]),
         # The data table and the sources page are rendered the first time their tab opens
-        # (dashboard/views/callbacks.py): the map's first paint does not wait for them, and the grid's
-        # script is loaded only then.
-        html.Section(id="view-data", className="view", role="tabpanel", hidden=True,
-                     children=[html.Div(id="data-tab-slot", children=html.P("Loading the data table…"))]),
-        html.Section(id="view-sources", className="view", role="tabpanel", hidden=True,
-                     children=[html.Div(id="sources-tab-slot", children=html.P("Loading the sources…"))]),
+        # (dashboard/views/callbacks.py): the map's first paint does not wait for them, and the
+        # grid's script is loaded only then.
+        html.Section(id=ids.VIEW_DATA, className="view", role="tabpanel", hidden=True,
+                     children=[html.Div(id=ids.DATA_SLOT, children=html.P("Loading the data table…"))]),
+        html.Section(id=ids.VIEW_SOURCES, className="view", role="tabpanel", hidden=True,
+                     children=[html.Div(id=ids.SOURCES_SLOT, children=html.P("Loading the sources…"))]),
         html.Footer(className="footer", children=[
             html.Span("Data: UNHCR, IDMC, UN WPP 2024, V-Dem, Freedom House, Polity5; memberships and events "
                       "curated by the atlas with a source for each; boundaries: Natural Earth."),
         ]),
-        dcc.Store(id="frames", data=frames),
-        dcc.Store(id="meta", data=page_meta),
-        dcc.Store(id="stories", data=stories),
-        dcc.Store(id="story-state", data=None),
-        dcc.Store(id="highlight", data=[]),
-        dcc.Store(id="present", data=False),
-        dcc.Store(id="selected-country", data=None),
-        dcc.Store(id="url-query", data=None),
-        dcc.Store(id="url-written", data=None),
-        dcc.Store(id="year-shown", data=None),
-        dcc.Store(id="ui-done", data=None),
-        dcc.Store(id="grid-ready", data=None),
-        dcc.Interval(id="play-timer", interval=1000, disabled=True, n_intervals=0),
+        dcc.Store(id=ids.META, data=meta(data, stories)),
+        dcc.Store(id=ids.LAYER_DATA, data=payload),
+        dcc.Store(id=ids.LAYER_REQ, data=None),
+        dcc.Store(id=ids.PANEL_REQ, data=None),
+        dcc.Store(id=ids.DATA_REQ, data=None),
+        dcc.Store(id=ids.SOURCES_REQ, data=None),
     ])
-

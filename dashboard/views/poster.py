@@ -266,16 +266,11 @@ def map_svg(figure: dict[str, Any], title: str = "") -> str:
 def view_of_query(query: str, data: Any, stories: dict[str, dict[str, Any]]) -> tuple[str, int, str | None, list[str]]:
     """(layer, year, country, highlighted countries) that a page address opens with, by the same
     rules as the page (``dashboard.core.viewstate``; a story step decides layer, year and highlight)."""
-    from dashboard.core.viewstate import parse_query
+    from dashboard.core.viewstate import address_context, parse_query
 
-    layers = {i["id"] for i in data.indicators.values() if i["map"]}
-    state = parse_query(query, layers, {sid: len(st["steps"]) for sid, st in stories.items()})
-    layer, year, highlight = state.layer, state.year, []
-    if state.story and state.story in stories:
-        step = stories[state.story]["steps"][state.step]
-        if step["layer"] in layers:
-            layer, year, highlight = step["layer"], int(step["year"]), list(step["countries"])
-    return layer, year, state.country, highlight
+    state = parse_query(query, address_context(data, stories))
+    highlight = list(stories[state.story]["steps"][state.step]["countries"]) if state.story else []
+    return state.layer, state.year, state.country, highlight
 
 
 class PosterCache:

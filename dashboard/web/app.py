@@ -1,4 +1,4 @@
-"""App factory: data loaded once, layout, callbacks and plain HTTP routes."""
+"""App factory: data loaded once, the page (through Dash's hooks), callbacks and plain routes."""
 
 from __future__ import annotations
 
@@ -7,46 +7,36 @@ from html import escape as html_escape
 from typing import Any
 from urllib.parse import urlsplit
 
-from dash import Dash
+from dash import Dash, hooks
 from flask import Response, has_request_context, jsonify, request
 
-from dashboard.api.routes import create_api_blueprint
+from dashboard.api import create_api_blueprint
 from dashboard.core.config import ASSETS_DIR, DEFAULT_YEAR
 from dashboard.core.data import data_version_of, get_data
 from dashboard.core.stories import load_stories, story_as_dict
-from dashboard.core.viewstate import DEFAULT_LAYER, parse_query
+from dashboard.core.viewstate import DEFAULT_LAYER, address_context, parse_query
 from dashboard.views.callbacks import register
 from dashboard.views.data_tab import register_data_tab
-from dashboard.views.download_menu import register_download_menu
+from dashboard.views.download_menu import download_blueprint
 from dashboard.views.layout import INDEX_HTML, build_layout
-from dashboard.views.poster import PosterCache, view_of_query
+from dashboard.views.poster import PosterCache
 from dashboard.views.prerender import page_html
+from dashboard.web import compat
 from dashboard.web.security import install as install_security
 from dashboard.web.static_cache import install as install_static_cache
 
 log = logging.getLogger(__name__)
 
+PLOTLY_ASSET = "vendor/plotly-geo.min.js"
 
-def _stories() -> dict[str, dict[str, Any]]:
+
+def load_story_dicts() -> dict[str, dict[str, Any]]:
     """The guided stories; a broken story file is reported in the log, never fatal."""
     try:
         return {sid: story_as_dict(st) for sid, st in load_stories().items()}
     except ValueError as exc:
         log.error("stories not loaded: %s", exc)
         return {}
-
-
-def _defer_grid_script() -> None:
-    """Serve dash-ag-grid's bundle without putting it in every page: assets/atlas.js loads it when
-    the data tab opens."""
-    import dash_ag_grid
-
-    for res in dash_ag_grid._js_dist:
-        if res.get("relative_package_path") == "dash_ag_grid.min.js":
-            res["dynamic"] = True
-
-
-PLOTLY_ASSET = "vendor/plotly-geo.min.js"
 
 
 def _query_text(query: bytes) -> str:
@@ -64,12 +54,13 @@ class PageViews:
 
     def __init__(self, data: Any, stories: dict[str, dict[str, Any]], size: int = 32) -> None:
         self.data, self.stories, self.size = data, stories, size
+        self.ctx = address_context(data, stories)
         self._layouts: dict[tuple[str, int], Any] = {}
         self._copies: dict[tuple[str, int, bool], str] = {}
 
     def view(self, query: str) -> tuple[str, int]:
-        layer, year, _country, _highlight = view_of_query(query[:2000], self.data, self.stories)
-        return layer, year
+        state = parse_query(query[:2000], self.ctx)
+        return state.layer, state.year
 
     def _keep(self, cache: dict[Any, Any], key: Any, value: Any) -> Any:
         while len(cache) >= self.size:
@@ -84,22 +75,57 @@ class PageViews:
 
     def prerender(self, query: str, layer: str, year: int) -> str:
         """The static copy of the page (dashboard/views/prerender.py) for this address."""
-        present = parse_query(query, set(self.data.indicators)).present
+        present = parse_query(query, self.ctx).present
         copy = self._copies.get((layer, year, present))
         if copy is None:
             copy = page_html(self.layout(layer, year), "\x00POSTER\x00")
-            if present:  # the live page's presentation mode (assets/atlas.js applyPresent)
+            if present:  # as the live page's renderer draws presentation mode (assets/atlas/app.js)
                 copy = (copy.replace('<div class="app">', '<div class="app presenting">', 1)
                         .replace('aria-pressed="false">Present</button>',
                                  'aria-pressed="true">Leave presentation</button>', 1))
             self._keep(self._copies, (layer, year, present), copy)
         return copy.replace("\x00POSTER\x00", html_escape(_poster_url(query)))
 
+    # ---- through Dash's hooks (one page object per process: the newest app's)
+    def referer_query(self) -> str:
+        ref = request.headers.get("Referer", "") if has_request_context() else ""
+        return urlsplit(ref).query if ref else ""
+
+    def layout_variant(self) -> str:
+        view = self.view(self.referer_query())
+        return "" if view == (DEFAULT_LAYER, DEFAULT_YEAR) else f"{view[0]}:{view[1]}"
+
+    def page_layout(self) -> Any:
+        """The live page starts from the view of the page's address (the layout request carries
+        it as its Referer, same origin), so that a link shows its own layer at once."""
+        return self.layout(*self.view(self.referer_query()))
+
+    def index(self, html: str) -> str:
+        query = _query_text(request.query_string) if has_request_context() else ""
+        layer, year = self.view(query)
+        return (html.replace("<!--atlas-preloads-->", _preloads(query, layer, year))
+                .replace("<!--atlas-prerender-->", self.prerender(query, layer, year)))
+
+
+_PAGE: dict[str, PageViews] = {}
+
+
+@hooks.index()
+def _index_hook(html: str) -> str:
+    page = _PAGE.get("page")
+    return page.index(html) if page and "<!--atlas-preloads-->" in html else html
+
+
+@hooks.layout()
+def _layout_hook(layout: Any) -> Any:
+    page = _PAGE.get("page")
+    return page.page_layout() if page and has_request_context() else layout
+
 
 def _preloads(query: str, layer: str, year: int) -> str:
     """Links that start the two downloads the first map needs while the page's scripts load:
-    plotly.js (which dcc.Graph then loads from this address, see assets/atlas.js) and the static
-    picture of the map for this address (/map-poster.svg)."""
+    plotly.js (loaded by assets/atlas/map.js from this address) and the static picture of the map
+    for this address (/map-poster.svg)."""
     plotly = ASSETS_DIR / PLOTLY_ASSET
     version = int(plotly.stat().st_mtime) if plotly.exists() else 0
     poster = _poster_url(query)
@@ -108,41 +134,36 @@ def _preloads(query: str, layer: str, year: int) -> str:
             f'data-layer="{html_escape(layer)}" data-year="{year}">')
 
 
-def _lighter_page() -> None:
-    """Leave out of the page two bundles the atlas does not need: @babel/polyfill (core-js for
-    old browsers, ≈100 kB to evaluate before anything renders; the one global Dash's components
-    use from it, regeneratorRuntime, comes from assets/vendor/regenerator-runtime.js) and
-    dash_table's bundle (no DataTable here; it stays served, as a dynamic resource)."""
-    from dash import _dash_renderer, dash_table
+# The paths the app answers; anything else is a 404 (Dash itself would answer every path with
+# the page).
+_PREFIXES = ("/_dash-", "/assets/", "/api/", "/download/", "/_favicon", "/_reload-hash", "/_alive")
+_PATHS = {"/", "/healthz", "/map-poster.svg", "/robots.txt"}
 
-    for dep in _dash_renderer._js_dist_dependencies:
-        for key in ("external_url", "relative_package_path"):
-            paths = dep.get(key)
-            if isinstance(paths, dict):
-                for mode, files in paths.items():
-                    paths[mode] = [f for f in files if "polyfill@" not in f]
-    for res in dash_table._js_dist:
-        if res.get("relative_package_path") == "dash_table/bundle.js":
-            res["dynamic"] = True
+NOT_FOUND_HTML = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Not found — Atlas of the former Soviet space</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"></head>
+<body style="font-family: system-ui, sans-serif; margin: 2rem; line-height: 1.5">
+<h1>Page not found</h1><p>There is no page at this address.</p>
+<p><a href="/">Go to the atlas</a> · <a href="/api/v1">the data API</a></p></body></html>
+"""
 
 
 def create_app() -> Dash:
     # plotly's orjson path first walks the whole figure in Python; the plain json engine answers
-    # the layer callback (≈0.5 MB of figure and frames) 2–3× faster (BENCHMARKS.md, Load)
+    # the layer callback 2–3× faster (BENCHMARKS.md, Load)
     import plotly.io
 
     plotly.io.json.config.default_engine = "json"
     data = get_data()
     data_version = data_version_of()
-    _defer_grid_script()
-    _lighter_page()
+    compat.defer_grid_script()
+    compat.lighter_page()
     app = Dash(
         __name__,
         title="Atlas of the former Soviet space",
         assets_folder=str(ASSETS_DIR),
         serve_locally=True,
-        # plotly.js is not a blocking script of the page: dcc.Graph loads it when the map mounts,
-        # from the address the page's preload link gives (see _preloads and assets/atlas.js)
+        # plotly.js is not a blocking script of the page (see _preloads)
         assets_ignore=r"^plotly-geo\.min\.js$",  # (Dash matches the file's name)
         compress=True,
         update_title=None,
@@ -151,46 +172,27 @@ def create_app() -> Dash:
                     "content": "Interactive atlas of the 15 post-Soviet states since 1991."}],
     )
     app.index_string = INDEX_HTML
-    stories = _stories()
-
-    # The live page starts from the view of the page's address (the layout request carries the
-    # page's address as its Referer, same origin), so that a shared link does not first show the
-    # default layer's legend and selector; the address's other parts (country, story, present,
-    # notices) are applied by the restore callback as before. Without a Referer: the default view.
+    stories = load_story_dicts()
     views = PageViews(data, stories)
-    views.layout(DEFAULT_LAYER, DEFAULT_YEAR)  # built now: a broken layout stops the start, and
-    # gunicorn's preloaded master shares it with its workers
-
-    def referer_query() -> str:
-        ref = request.headers.get("Referer", "") if has_request_context() else ""
-        return urlsplit(ref).query if ref else ""
-
-    def layout_variant() -> str:
-        view = views.view(referer_query())
-        return "" if view == (DEFAULT_LAYER, DEFAULT_YEAR) else f"{view[0]}:{view[1]}"
-
-    def page_layout() -> Any:
-        return views.layout(*views.view(referer_query()))
-
-    plain_index = app.interpolate_index
-
-    def index_with_preloads(**kwargs: Any) -> str:
-        query = _query_text(request.query_string)
-        layer, year = views.view(query)
-        return (plain_index(**kwargs).replace("<!--atlas-preloads-->", _preloads(query, layer, year))
-                .replace("<!--atlas-prerender-->", views.prerender(query, layer, year)))
-
-    app.interpolate_index = index_with_preloads  # type: ignore[method-assign]
-    app.layout = page_layout
+    _PAGE["page"] = views
+    # built now: a broken layout stops the start, and gunicorn's preloaded master shares it
+    app.layout = views.layout(DEFAULT_LAYER, DEFAULT_YEAR)
     # the data and sources tabs are rendered on first use, so some callback ids are not in the
     # initial layout (a validation layout would make the browser resolve the grid's script early)
     app.config.suppress_callback_exceptions = True
-    register(app, data, stories)
-    register_download_menu(app, data)
+    register(app, data)
     register_data_tab(app, data)
     app.server.register_blueprint(create_api_blueprint(data))
-    install_static_cache(app.server, variant=layout_variant)
+    app.server.register_blueprint(download_blueprint(data))
+    install_static_cache(app.server, variant=views.layout_variant)
     install_security(app.server, app=app)
+
+    @app.server.before_request
+    def only_known_paths():  # type: ignore[no-untyped-def]
+        path = request.path
+        if path in _PATHS or path.startswith(_PREFIXES):
+            return None
+        return Response(NOT_FOUND_HTML, status=404, mimetype="text/html")
 
     @app.server.get("/healthz")
     def healthz():  # type: ignore[no-untyped-def]

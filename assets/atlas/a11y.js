@@ -1,0 +1,34 @@
+/* Accessibility fixes for Dash 4's built-in controls (their markup is not ours to change):
+ * the dropdowns' hidden helper inputs must not take keyboard focus, and the year slider's thumb
+ * and number box need names. Watches only the control areas, not the map. */
+(function () {
+  "use strict";
+  function fix(root) {
+    root.querySelectorAll(".dash-dropdown-focus-target").forEach(function (el) {
+      if (el.getAttribute("tabindex") !== "-1") { el.setAttribute("tabindex", "-1"); }
+    });
+    root.querySelectorAll("#year-slider [role=slider]").forEach(function (el) {
+      if (!el.getAttribute("aria-label")) { el.setAttribute("aria-label", "Year"); }
+    });
+    root.querySelectorAll("#year-slider input").forEach(function (el) {
+      if (!el.getAttribute("aria-label")) { el.setAttribute("aria-label", "Year (type a year)"); }
+    });
+  }
+  var watched = [];
+  function attach() {
+    [".topbar", ".controls", ".timebar", "#view-data"].forEach(function (sel) {
+      var el = document.querySelector(sel);
+      if (el && watched.indexOf(el) < 0) {
+        watched.push(el);
+        fix(el);
+        new MutationObserver(function () { fix(el); }).observe(el, { subtree: true, childList: true });
+      }
+    });
+    if (watched.length < 4) { setTimeout(attach, 200); }
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", attach);
+  } else {
+    attach();
+  }
+})();

@@ -1,0 +1,121 @@
+/* Inputs become actions: keys, dragging the year slider, and the page's buttons (by delegation,
+ * so they work whatever Dash re-renders). Nothing here changes the view but through
+ * Atlas.app.dispatch. */
+(function () {
+  "use strict";
+  function app() { return window.Atlas.app; }
+  function dispatch(a) { app().dispatch(a); }
+
+  function isTyping(el) {
+    if (!el) { return false; }
+    var tag = (el.tagName || "").toLowerCase();
+    if (tag === "textarea" || tag === "select" || el.isContentEditable) { return true; }
+    if (tag === "input") {
+      var type = (el.getAttribute("type") || "text").toLowerCase();
+      return ["checkbox", "radio", "button", "submit", "range"].indexOf(type) < 0;
+    }
+    return !!(el.closest && el.closest(".dash-dropdown, .Select, [role=combobox], [role=listbox]"));
+  }
+  function onThumb(el) {
+    return !!(el && el.getAttribute && el.getAttribute("role") === "slider" && el.closest("#year-slider"));
+  }
+
+  var YEAR_KEYS = { ArrowLeft: -1, ArrowDown: -1, ArrowRight: 1, ArrowUp: 1, PageDown: -5, PageUp: 5,
+                    Home: "min", End: "max" };
+
+  // In the capture phase, before the slider's own handling: the map is drawn in this same task.
+  window.addEventListener("keydown", function (ev) {
+    var s = app() && app().state();
+    if (!s || ev.altKey || ev.ctrlKey || ev.metaKey) { return; }
+    var el = document.activeElement;
+    var typing = isTyping(el);
+    if (ev.key === "Escape") {
+      if (s.country) { dispatch({ type: "country", iso3: null }); ev.preventDefault(); return; }
+      if (s.present) { dispatch({ type: "present", on: false }); ev.preventDefault(); }
+      return;
+    }
+    if (typing || ev.shiftKey) { return; }
+    var tag = (el && el.tagName || "").toLowerCase();
+    if (ev.key === " " || ev.code === "Space") {
+      // in presentation mode Space plays and pauses whatever has focus; elsewhere a focused
+      // button or link keeps its own Space
+      if (!s.present && (tag === "button" || tag === "a" || tag === "summary")) { return; }
+      ev.preventDefault();
+      ev.stopPropagation();
+      dispatch({ type: "play" });
+      return;
+    }
+    var delta = YEAR_KEYS[ev.key];
+    if (delta === undefined) { return; }
+    var thumb = onThumb(el);
+    var arrowLR = ev.key === "ArrowLeft" || ev.key === "ArrowRight";
+    if (!thumb && !arrowLR && !s.present) { return; }
+    ev.preventDefault();
+    ev.stopPropagation();
+    if (s.story) {
+      // inside a story the arrows move between its steps (End story to roam freely)
+      if (delta === "min") { dispatch({ type: "step", to: 0 }); } else if (delta === "max") {
+        dispatch({ type: "step", to: 1e6 });
+      } else { dispatch({ type: "step", by: delta > 0 ? 1 : -1 }); }
+      return;
+    }
+    var ctx = app().ctx();
+    var y = delta === "min" ? ctx.years[0] : delta === "max" ? ctx.years[1] : s.year + delta;
+    dispatch({ type: "year", year: y, via: "key" });
+  }, true);
+
+  // Buttons of the page (delegated: Dash may re-render them)
+  var CLICKS = {
+    "play-button": function () { return { type: "play" }; },
+    "present-button": function (s) { return { type: "present", on: !s.present }; },
+    "story-prev": function () { return { type: "step", by: -1 }; },
+    "story-next": function () { return { type: "step", by: 1 }; },
+    "story-end": function () { return { type: "story", id: null }; },
+    "panel-close": function () { return { type: "country", iso3: null }; },
+    "tab-map": function () { return { type: "view", view: "map" }; },
+    "tab-data": function () { return { type: "view", view: "data" }; },
+    "tab-sources": function () { return { type: "view", view: "sources" }; }
+  };
+  document.addEventListener("click", function (ev) {
+    var s = app() && app().state();
+    if (!s || !ev.target.closest) { return; }
+    var btn = ev.target.closest("button[id]");
+    var make = btn && CLICKS[btn.id];
+    if (!make || btn.disabled) { return; }
+    dispatch(make(s));
+    if (btn.id === "present-button") { btn.blur(); }  // Space then plays, as the button says
+  });
+
+  // Dragging the slider: the year under the pointer is drawn at once, in the pointer event's own
+  // task (the slider's own rule: its root's width spans min..max, rounded to the step). The
+  // slider moves its thumb itself; its value then arrives as an echo and is ignored.
+  var drag = 0, dragging = false;
+  function yearAt(x) {
+    var root = document.getElementById("year-slider");
+    var el = root && root.querySelector("[role=slider]");
+    var box = root && root.querySelector(".dash-slider-root");
+    if (!el || !box) { return null; }
+    var lo = parseInt(el.getAttribute("aria-valuemin"), 10), hi = parseInt(el.getAttribute("aria-valuemax"), 10);
+    var r = box.getBoundingClientRect();
+    if (isNaN(lo) || isNaN(hi) || !r.width) { return null; }
+    return Math.min(hi, Math.max(lo, lo + Math.round(((x - r.left) / r.width) * (hi - lo))));
+  }
+  function follow(ev) {
+    var y = yearAt(ev.clientX);
+    var s = app() && app().state();
+    if (y !== null && s && y !== s.year) { dispatch({ type: "year", year: y, via: "drag", drag: drag }); }
+  }
+  window.addEventListener("pointerdown", function (ev) {
+    if (ev.button !== 0 || !ev.target.closest || !ev.target.closest("#year-slider .dash-slider-root")) { return; }
+    drag += 1;
+    dragging = true;
+    follow(ev);
+  }, true);
+  window.addEventListener("pointermove", function (ev) { if (dragging) { follow(ev); } }, true);
+  ["pointerup", "pointercancel"].forEach(function (type) {
+    window.addEventListener(type, function () { dragging = false; }, true);
+  });
+
+  window.Atlas = window.Atlas || {};
+  window.Atlas.input = { dragging: function () { return dragging; }, isTyping: isTyping };
+})();

@@ -1,0 +1,76 @@
+/* The map: the only code that calls Plotly for it. compose() is pure (tested with node --test):
+ * the base figure (boundaries, projection: sent once with the page) + a layer's payload (its
+ * colours and every year's values: dashboard/core/figures.py layer_payload) + the view (year,
+ * selected country, a story's highlighted states, presentation) → the figure of that view.
+ * draw() plots it into the element; plotly.js itself is loaded on first use. */
+(function (root, factory) {
+  "use strict";
+  var mod = factory();
+  if (typeof module === "object" && module.exports) { module.exports = mod; } else {
+    root.Atlas = root.Atlas || {};
+    root.Atlas.map = mod;
+  }
+})(typeof self !== "undefined" ? self : this, function () {
+  "use strict";
+
+  var SELECTED = "#000000", HIGHLIGHT = "#e05a00", BORDER = "#ffffff";
+
+  function assign(a, b) { return Object.assign({}, a, b); }
+
+  var outlineKey = null, outlineLine = null;
+  // border colours and widths (mirrors dashboard/core/figures.py outline); the same object while
+  // the selection stays, so plotly has less to compare on a year step
+  function outline(iso, country, highlight) {
+    var key = (country || "") + "|" + highlight.join(",") + "|" + iso.join(",");
+    if (key !== outlineKey) {
+      outlineKey = key;
+      outlineLine = {
+        color: iso.map(function (c) { return c === country ? SELECTED : highlight.indexOf(c) >= 0 ? HIGHLIGHT : BORDER; }),
+        width: iso.map(function (c) { return c === country ? 2.5 : highlight.indexOf(c) >= 0 ? 3.0 : 0.6; })
+      };
+    }
+    return outlineLine;
+  }
+
+  /** The figure of one view; null when the payload lacks the year. */
+  function compose(base, payload, view) {
+    var fr = payload && payload.frames && payload.frames.years[String(view.year)];
+    if (!base || !fr) { return null; }
+    var data = base.data.slice();
+    var st = data[1];
+    data[1] = assign(st, {
+      z: fr.z, hovertext: fr.text, colorscale: payload.style.colorscale,
+      zmin: payload.style.zmin, zmax: payload.style.zmax,
+      marker: assign(st.marker, { line: outline(st.locations, view.country, view.highlight || []) })
+    });
+    data[2] = assign(data[2], { locations: fr.contested.locations, z: fr.contested.z, hovertext: fr.contested.text });
+    var layout = assign(base.layout, { meta: { layer: payload.layer, year: view.year } });
+    layout.annotations = (base.layout.annotations || []).map(function (a) {
+      return a.name === "year" ? assign(a, { text: String(view.year), font: assign(a.font, { size: view.present ? 60 : 34 }) }) : a;
+    });
+    return { data: data, layout: layout };
+  }
+
+  var loading = null;
+  /** Calls back once plotly.js is there (loaded from the page's preload link on first use). */
+  function withPlotly(cb) {
+    if (typeof window === "undefined") { return; }
+    if (window.Plotly) { cb(); return; }
+    if (!loading) {
+      loading = [];
+      var link = document.getElementById("plotly-src");
+      var s = document.createElement("script");
+      s.src = link ? link.href : "/assets/vendor/plotly-geo.min.js";
+      s.onload = function () { var l = loading; loading = null; l.forEach(function (f) { f(); }); };
+      document.head.appendChild(s);
+    }
+    loading.push(cb);
+  }
+
+  /** Plot a figure into el; returns plotly's promise. */
+  function draw(el, fig, config) {
+    return window.Plotly.react(el, fig.data, fig.layout, config);
+  }
+
+  return { compose: compose, withPlotly: withPlotly, draw: draw };
+});

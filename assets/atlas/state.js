@@ -1,0 +1,168 @@
+/* One view state and one reducer. Every input (keys, slider, drag, play timer, story buttons,
+ * back/forward, a link, the data tab's fields) is an action; reduce(state, action, ctx) returns
+ * the next state and how the address follows it:
+ *   history "push"    a deliberate change: a new history entry
+ *           "replace" the same entry (playing, a restored address, a repeated year key)
+ *           null      the address does not change
+ * and `merge`, a tag: a push whose tag equals the tag of the entry it would follow replaces it
+ * instead (a burst of year keys, the moves of one drag make one entry).
+ * Pure: no DOM, no time. The renderer (app.js) draws the state.
+ *
+ * ctx: the address context (address.js) plus stories' full steps are not needed here: a step's
+ * layer and year come from ctx.stories[id][i].
+ */
+(function (root, factory) {
+  "use strict";
+  var mod = factory();
+  if (typeof module === "object" && module.exports) { module.exports = mod; } else {
+    root.Atlas = root.Atlas || {};
+    root.Atlas.state = mod;
+  }
+})(typeof self !== "undefined" ? self : this, function () {
+  "use strict";
+
+  function assign(a, b) { return Object.assign({}, a, b); }
+
+  function steps(state, ctx) { return state.story ? ctx.stories[state.story] || null : null; }
+
+  function atStep(state, ctx, i) {
+    var s = steps(state, ctx)[i];
+    return assign(state, { step: i, layer: s.layer, year: s.year });
+  }
+
+  /** The count layer behind a layer (its per-1,000 twin's base), and whether it is per 1,000. */
+  function baseOf(layer, ctx) {
+    var info = ctx.layers[layer] || {};
+    return info.per_1000_of || layer;
+  }
+  function isPerCapita(layer, ctx) { return !!(ctx.layers[layer] || {}).per_1000_of; }
+
+  function clampYear(y, ctx) { return Math.min(ctx.years[1], Math.max(ctx.years[0], y)); }
+
+  // a manual change of what the map shows leaves the story (its caption would no longer match)
+  function leaveStory(state) { return state.story ? assign(state, { story: null, step: 0 }) : state; }
+
+  function reduce(state, action, ctx) {
+    var next = state, history = null, merge = null;
+    var a = action;
+    switch (a.type) {
+      case "restore":                     // back/forward, or the address on load
+        next = assign(a.state, { playing: false });
+        history = a.canonical ? "replace" : null;
+        break;
+      case "layer": {                     // the layer selector: a count layer (keeps per 1,000 if it can)
+        if (!ctx.layers[a.layer]) { break; }
+        var layer = a.layer;
+        var info = ctx.layers[layer];
+        if (isPerCapita(state.layer, ctx) && info.per_1000) { layer = info.per_1000; }
+        if (layer === state.layer) { break; }
+        next = assign(leaveStory(state), { layer: layer, playing: false });
+        history = "push";
+        break;
+      }
+      case "perCapita": {
+        var base = baseOf(state.layer, ctx);
+        var target = a.on ? (ctx.layers[base].per_1000 || base) : base;
+        if (target === state.layer) { break; }
+        next = assign(leaveStory(state), { layer: target, playing: false });
+        history = "push";
+        break;
+      }
+      case "year": {                      // via: key | drag | slider | play
+        var y = clampYear(a.year, ctx);
+        if (y === state.year) { break; }
+        next = assign(state, { year: y });
+        if (a.via !== "play") { next = assign(leaveStory(next), { playing: false }); }
+        if (a.via === "play") { history = "replace"; } else {
+          history = "push";
+          merge = a.via === "key" ? "key" : a.via === "drag" ? "drag:" + a.drag : null;
+        }
+        break;
+      }
+      case "country":
+        if (a.iso3 === state.country || (a.iso3 !== null && ctx.iso3.indexOf(a.iso3) < 0)) { break; }
+        next = assign(state, { country: a.iso3 });
+        history = "push";
+        break;
+      case "story": {                     // open a story at its first step, or end it (id null)
+        if (a.id === state.story) { break; }
+        if (a.id === null) {
+          next = assign(state, { story: null, step: 0, playing: false });
+        } else {
+          if (!ctx.stories[a.id]) { break; }
+          next = atStep(assign(state, { story: a.id, playing: false }), ctx, 0);
+        }
+        history = "push";
+        break;
+      }
+      case "step": {                      // to: an index, or by: ±1
+        var list = steps(state, ctx);
+        if (!list) { break; }
+        var i = a.to !== undefined ? a.to : state.step + a.by;
+        i = Math.min(list.length - 1, Math.max(0, i));
+        next = assign(state, { playing: false });
+        if (i !== state.step) { next = atStep(next, ctx, i); history = "push"; }
+        break;
+      }
+      case "play": {                      // the Play/Pause button and Space
+        if (state.playing) { next = assign(state, { playing: false }); break; }
+        var ls = steps(state, ctx);
+        if (ls) {
+          next = assign(state, { playing: true });
+          if (state.step >= ls.length - 1) { next = atStep(next, ctx, 0); history = "push"; }
+        } else {
+          next = assign(state, { playing: true });
+          if (state.year >= ctx.years[1]) { next = assign(next, { year: ctx.years[0] }); history = "push"; }
+        }
+        break;
+      }
+      case "pause":
+        if (state.playing) { next = assign(state, { playing: false }); }
+        break;
+      case "tick": {                      // the play timer: the next year, or the story's next step
+        if (!state.playing) { break; }
+        var st = steps(state, ctx);
+        if (st) {
+          if (state.step >= st.length - 1) { next = assign(state, { playing: false }); break; }
+          next = atStep(state, ctx, state.step + 1);
+          history = "push";
+          if (next.step >= st.length - 1) { next = assign(next, { playing: false }); }
+        } else {
+          if (state.year >= ctx.years[1]) { next = assign(state, { playing: false }); break; }
+          next = assign(state, { year: state.year + 1 });
+          history = "replace";
+          if (next.year >= ctx.years[1]) { next = assign(next, { playing: false }); }
+        }
+        break;
+      }
+      case "present":
+        if (!!a.on === state.present) { break; }
+        next = assign(state, { present: !!a.on });
+        history = "push";
+        break;
+      case "view":
+        if (a.view === state.view || ctx.views.indexOf(a.view) < 0) { break; }
+        next = assign(state, { view: a.view, playing: false });
+        history = "push";
+        break;
+      case "data": {                      // the data tab's fields: {indicators?, countries?, from?, to?}
+        var d = assign(state.data, {});
+        if (a.indicators) { d.indicators = a.indicators.filter(function (i) { return ctx.indicators.indexOf(i) >= 0; }); }
+        if (a.countries) { d.countries = ctx.iso3.filter(function (c) { return a.countries.indexOf(c) >= 0; }); }
+        if (a.from !== undefined && a.from !== null) { d.from = clampYear(a.from, ctx); }
+        if (a.to !== undefined && a.to !== null) { d.to = clampYear(a.to, ctx); }
+        if (d.from > d.to) { var t = d.from; d.from = d.to; d.to = t; }
+        if (JSON.stringify(d) === JSON.stringify(state.data)) { break; }
+        next = assign(state, { data: d });
+        history = "push";
+        merge = a.merge || null;
+        break;
+      }
+      default:
+        break;
+    }
+    return { state: next, history: next === state ? null : history, merge: merge };
+  }
+
+  return { reduce: reduce, baseOf: baseOf, isPerCapita: isPerCapita };
+});

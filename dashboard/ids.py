@@ -1,0 +1,96 @@
+"""Every component id of the page, in one place (imports nothing from the package).
+
+Stable ids (users and tests automate against them; keep them): MAP, SLIDER, LAYER, PLAY, PANEL,
+PRESENT, STORY_SELECT, STORY_PREV, STORY_NEXT, STORY_COUNT, TAB_MAP, TAB_DATA, TAB_SOURCES.
+The browser's modules (assets/atlas/*.js) use the same strings.
+"""
+
+from __future__ import annotations
+
+# the page
+APP = "app-root"
+NOTICE = "notice"
+TAB_MAP, TAB_DATA, TAB_SOURCES = "tab-map", "tab-data", "tab-sources"
+VIEW_MAP, VIEW_DATA, VIEW_SOURCES = "view-map", "view-data", "view-sources"
+
+# the map view
+MAP = "map"
+MAP_PLOT = "map-plot"
+MAP_POSTER = "map-poster"
+SLIDER = "year-slider"
+LAYER = "layer-select"
+PER_CAPITA = "per-capita"
+PER_CAPITA_BOX = "per-capita-box"
+PLAY = "play-button"
+PLAY_SPEED = "play-speed"
+LEGEND = "legend"
+SOURCE_LINE = "source-line"
+LAYER_DESCRIPTION = "layer-description"
+MAP_SUMMARY = "map-summary"
+MAP_TABLE = "map-table"
+EVENTS_TITLE = "events-title"
+EVENTS_STRIP = "events-strip"
+
+# presentation and stories
+PRESENT = "present-button"
+STORY_SELECT = "story-select"
+STORY_BOX = "story-box"
+STORY_HEADING = "story-heading"
+STORY_STEP_TITLE = "story-step-title"
+STORY_CAPTION = "story-caption"
+STORY_SOURCES = "story-sources"
+STORY_PREV = "story-prev"
+STORY_NEXT = "story-next"
+STORY_END = "story-end"
+STORY_COUNT = "story-count"
+
+# the country panel
+PANEL = "country-panel"
+PANEL_CLOSE = "panel-close"
+PANEL_TITLE = "panel-title"
+PANEL_SERIES = "panel-series"
+PANEL_MEMBERSHIPS = "panel-memberships"
+PANEL_REGIME = "panel-regime"
+PANEL_EVENTS = "panel-events"
+
+# the data and sources tabs
+DATA_SLOT = "data-tab-slot"
+SOURCES_SLOT = "sources-tab-slot"
+
+# stores: static facts, and the requests the browser's renderer writes for the server
+META = "meta"
+LAYER_DATA = "layer-data"      # a layer's payload (the page's first one carries the base figure)
+LAYER_REQ = "layer-req"        # {layer}
+PANEL_REQ = "panel-req"        # {country, layer, year}
+DATA_REQ = "data-req"          # {indicators, countries, from, to}
+SOURCES_REQ = "sources-req"    # true once the sources tab was opened
+
+# the data tab
+DATA = {
+    "indicators": "data-indicators",
+    "preset": "data-preset",
+    "members_box": "data-members-box",
+    "preset_org": "data-preset-org",
+    "preset_year": "data-preset-year",
+    "countries": "data-countries",
+    "years": "data-years",
+    "table": "data-table",
+    "count": "data-row-count",
+    "csv": "download-table-csv",
+    "xlsx": "download-table-xlsx",
+    "zip": "download-dataset-zip",
+    "download_table": "data-download-table",
+    "download_dataset": "data-download-dataset",
+}
+
+# the download menu of the map view
+DOWNLOADS = {
+    "menu": "download-menu",
+    "csv": "download-csv",
+    "xlsx": "download-xlsx",
+    "geojson": "download-geojson",
+    "png": "download-png",
+    "svg": "download-svg",
+    "slide": "download-slide",
+    "image_status": "download-image-status",
+}

@@ -1,0 +1,112 @@
+// node --test tests/js: the reducer (assets/atlas/state.js), pure, with the shared address context.
+"use strict";
+const test = require("node:test");
+const assert = require("node:assert");
+const path = require("node:path");
+const fs = require("node:fs");
+const { reduce } = require(path.join(__dirname, "..", "..", "assets", "atlas", "state.js"));
+const address = require(path.join(__dirname, "..", "..", "assets", "atlas", "address.js"));
+
+const { context: ctx } = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "cases", "address.json"), "utf8"));
+const start = (q) => address.parse(q, ctx).state;
+function run(state, actions) {
+  const out = [];
+  for (const a of actions) { const r = reduce(state, a, ctx); state = r.state; out.push(r); }
+  return { state, out };
+}
+
+test("Next visits every step in order, steps that share a year included", () => {
+  let s = start("?story=tour");
+  const seen = [s.step];
+  for (let i = 0; i < 5; i++) { s = reduce(s, { type: "step", by: 1 }, ctx).state; seen.push(s.step); }
+  assert.deepStrictEqual(seen, [0, 1, 2, 3, 3, 3]);
+  assert.strictEqual(s.layer, "refugees_hosted_per_1000");
+  assert.strictEqual(s.year, 1995);
+});
+
+test("Play in a story visits every step and stops at the last", () => {
+  let s = reduce(start("?story=tour"), { type: "play" }, ctx).state;
+  assert.strictEqual(s.playing, true);
+  const steps = [];
+  for (let i = 0; i < 6; i++) { s = reduce(s, { type: "tick" }, ctx).state; steps.push([s.step, s.playing]); }
+  assert.deepStrictEqual(steps, [[1, true], [2, true], [3, false], [3, false], [3, false], [3, false]]);
+  assert.strictEqual(s.year, 1995);
+});
+
+test("Next or Previous while playing stops playback", () => {
+  let s = reduce(start("?story=tour"), { type: "play" }, ctx).state;
+  s = reduce(s, { type: "step", by: 1 }, ctx).state;
+  assert.strictEqual(s.playing, false);
+  assert.strictEqual(reduce(s, { type: "tick" }, ctx).state.step, 1);
+});
+
+test("Play at the last step starts the story again (never years under the last caption)", () => {
+  let s = start("?story=tour&step=4");
+  const r = reduce(s, { type: "play" }, ctx);
+  assert.strictEqual(r.state.step, 0);
+  assert.strictEqual(r.state.year, 1991);
+  assert.strictEqual(r.state.story, "tour");
+});
+
+test("A manual change of year or layer leaves the story; a country does not", () => {
+  const s = start("?story=tour&step=2");
+  assert.strictEqual(reduce(s, { type: "year", year: 2000, via: "slider" }, ctx).state.story, null);
+  assert.strictEqual(reduce(s, { type: "layer", layer: "fh_status" }, ctx).state.story, null);
+  assert.strictEqual(reduce(s, { type: "country", iso3: "ARM" }, ctx).state.story, "tour");
+});
+
+test("Play outside a story steps the years, replaces the entry and stops at the end", () => {
+  let s = reduce(start("?year=2024"), { type: "play" }, ctx).state;
+  let r = reduce(s, { type: "tick" }, ctx);
+  assert.deepStrictEqual([r.state.year, r.state.playing, r.history], [2025, true, "replace"]);
+  r = reduce(r.state, { type: "tick" }, ctx);
+  assert.deepStrictEqual([r.state.year, r.state.playing], [2026, false]);
+  r = reduce(r.state, { type: "play" }, ctx);
+  assert.deepStrictEqual([r.state.year, r.state.playing], [1991, true]);
+});
+
+test("Year keys make one history entry per burst; a drag one per drag", () => {
+  const s = start("?year=2000");
+  const { out } = run(s, [{ type: "year", year: 2001, via: "key" }, { type: "year", year: 2002, via: "key" }]);
+  assert.deepStrictEqual(out.map((r) => [r.history, r.merge]), [["push", "key"], ["push", "key"]]);
+  const d = run(s, [{ type: "year", year: 2003, via: "drag", drag: 1 }, { type: "year", year: 2004, via: "drag", drag: 1 }]);
+  assert.deepStrictEqual(d.out.map((r) => r.merge), ["drag:1", "drag:1"]);
+});
+
+test("Opening and closing a country are two entries; the same country again is nothing", () => {
+  const s = start("?year=2000");
+  const { out, state } = run(s, [{ type: "country", iso3: "KAZ" }, { type: "country", iso3: "KAZ" },
+                                 { type: "country", iso3: null }]);
+  assert.deepStrictEqual(out.map((r) => r.history), ["push", null, "push"]);
+  assert.strictEqual(state.country, null);
+  assert.strictEqual(reduce(s, { type: "country", iso3: "XXX" }, ctx).history, null);
+});
+
+test("Per 1,000 is the twin layer's id, and switching layers keeps it where it can", () => {
+  let s = reduce(start("?layer=refugees_hosted"), { type: "perCapita", on: true }, ctx).state;
+  assert.strictEqual(s.layer, "refugees_hosted_per_1000");
+  s = reduce(s, { type: "layer", layer: "cis" }, ctx).state;
+  assert.strictEqual(s.layer, "cis");
+  s = reduce(start("?layer=refugees_hosted_per_1000"), { type: "layer", layer: "refugees_hosted" }, ctx);
+  assert.strictEqual(s.history, null);
+});
+
+test("The data selection is clamped, ordered and in the address", () => {
+  const r = reduce(start("?view=data"), { type: "data", to: 1900, countries: ["GEO", "ARM", "XXX"] }, ctx);
+  assert.deepStrictEqual(r.state.data, { indicators: ["cis"], countries: ["ARM", "GEO"], from: 1991, to: 1991 });
+  assert.strictEqual(address.serialise(r.state, ctx), "?layer=cis&year=2025&view=data&countries=ARM,GEO&to=1991");
+});
+
+test("Every reachable state survives the address unchanged (but playing)", () => {
+  let s = start("?story=tour");
+  const acts = [{ type: "step", by: 1 }, { type: "country", iso3: "GEO" }, { type: "present", on: true },
+                { type: "view", view: "data" }, { type: "data", indicators: ["population"], from: 2000 },
+                { type: "story", id: null }, { type: "perCapita", on: true }, { type: "layer", layer: "refugees_hosted" },
+                { type: "year", year: 1999, via: "slider" }];
+  for (const a of acts) {
+    s = reduce(s, a, ctx).state;
+    const back = address.parse(address.serialise(s, ctx), ctx).state;
+    const { playing, ...rest } = s;
+    assert.deepStrictEqual(back, rest, JSON.stringify(a));
+  }
+});
