@@ -105,7 +105,7 @@ class PageProbe:
         self.wait_map()
 
     def wait_map(self) -> None:
-        self.page.wait_for_selector("#map .choroplethlayer path", timeout=45_000)
+        self.page.wait_for_selector("#map .choroplethlayer path", state="attached", timeout=45_000)
         self.page.wait_for_load_state("networkidle", timeout=45_000)
         self.page.wait_for_function("() => !document.querySelector('[data-dash-is-loading=\"true\"]')",
                                     timeout=20_000)

@@ -246,9 +246,16 @@
     }
     var d = s.data;
     tell("data-req", "data", { indicators: d.indicators, countries: d.countries, from: d.from, to: d.to });
-    tell("data-indicators", "value", d.indicators);
-    tell("data-countries", "value", d.countries);
-    tell("data-years", "value", [d.from, d.to]);
+    // the tab's fields follow (back/forward), once the tab is rendered (it starts from data-req)
+    if (document.getElementById("data-indicators")) {
+      tell("data-indicators", "value", d.indicators);
+      tell("data-countries", "value", d.countries);
+      tell("data-years", "value", [d.from, d.to]);
+    } else {
+      sent["data-indicators.value"] = d.indicators;
+      sent["data-countries.value"] = d.countries;
+      sent["data-years.value"] = [d.from, d.to];
+    }
   }
 
   function renderPlay(s) {

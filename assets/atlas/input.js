@@ -28,6 +28,12 @@
     var s = app() && app().state();
     if (!s || ev.altKey || ev.ctrlKey || ev.metaKey) { return; }
     var el = document.activeElement;
+    // Enter in a slider's number box commits the number, as leaving the box does (Dash's range
+    // slider takes the typed value on blur only)
+    if (ev.key === "Enter" && el && el.classList && el.classList.contains("dash-range-slider-input")) {
+      el.blur();
+      return;
+    }
     var typing = isTyping(el);
     if (ev.key === "Escape") {
       if (s.country) { dispatch({ type: "country", iso3: null }); ev.preventDefault(); return; }

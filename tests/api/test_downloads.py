@@ -3,7 +3,6 @@ filters exactly; the sources page covers every source and layer."""
 
 from __future__ import annotations
 
-import base64
 import io
 import json
 import math
@@ -14,16 +13,13 @@ import geopandas as gpd
 import openpyxl
 import pandas as pd
 import pytest
-from dash import Dash, dcc, html
+from dash import Dash
 from pandas.testing import assert_frame_equal
 
-from dashboard.core import figures
-from dashboard.core.config import AS_OF, ASSETS_DIR, GEODATA_DIR, ISO3, PROCESSED_DIR, REGIONS, YEARS
+from dashboard.core.config import AS_OF, GEODATA_DIR, ISO3, PROCESSED_DIR, REGIONS
 from dashboard.core.data import get_data
 from dashboard.export import downloads
 from dashboard.views import data_tab, download_menu, sources_tab
-from dashboard.views.layout import GRID_JS, MAP_CONFIG, legend, meta, source_line
-from dashboard.web.app import _defer_grid_script as defer_grid_script
 
 VIEWS = [("cis", 1995), ("eu", 2004), ("refugees_hosted", 1995), ("refugees_hosted_per_1000", 2024),
          ("fh_status", 2025), ("fh_pr", 1991), ("vdem_polyarchy", 2010), ("net_migration_rate", 2000),
@@ -35,30 +31,11 @@ def data() -> Any:
     return get_data()
 
 
-def build_app(layer: str = "cis", year: int = 1995) -> Dash:
-    """A small app with the download menu and the data tab around a map, a slider and the stores
-    they read, as in the atlas (so the tests do not depend on how the main layout wires them)."""
-    data = get_data()
-    defer_grid_script()  # as in the atlas, whichever test built an app first
-    # the atlas serves dash-ag-grid's script on demand (dashboard/web/app.py); this page renders the
-    # grid at once, so it names the script itself
-    app = Dash(__name__, assets_folder=str(ASSETS_DIR), assets_ignore=r"atlas\.js$", serve_locally=True,
-               update_title=None, external_scripts=[GRID_JS])
-    app.layout = html.Div([
-        html.Div(id="legend", className="legend", children=legend(data, layer)),
-        download_menu.download_menu(),
-        dcc.Graph(id="map", figure=figures.map_figure(data, layer, year), config=MAP_CONFIG,
-                  style={"height": "520px"}),
-        dcc.Slider(id="year-slider", min=YEARS[0], max=YEARS[-1], step=1, value=year),
-        html.P(id="source-line", className="source-line", children=source_line(data, layer)),
-        dcc.Store(id="frames", data=figures.layer_frames(data, layer)),
-        dcc.Store(id="meta", data=meta(data)),
-        dcc.Store(id="selected-country", data="UKR"),
-        data_tab.data_tab_layout(data),
-    ])
-    download_menu.register_download_menu(app, data)
-    data_tab.register_data_tab(app, data)
-    return app
+def build_app() -> Dash:
+    """The atlas's app (its callbacks and routes, as deployed)."""
+    from dashboard.web.app import create_app
+
+    return create_app()
 
 
 def read_csv(body: bytes) -> pd.DataFrame:
@@ -239,14 +216,14 @@ def test_filenames() -> None:
 
 def test_view_download_payloads(data) -> None:
     view = downloads.view_rows(data, "nato", 2004)
-    csv = download_menu.view_download(data, "csv", "nato", 2004)
-    assert csv["filename"] == "atlas_nato_2004.csv" and csv["base64"]
-    assert base64.b64decode(csv["content"]) == downloads.to_csv_bytes(view)
-    geo = download_menu.view_download(data, "geojson", "nato", 2004)
-    assert geo["filename"] == "atlas_nato_2004.geojson"
-    assert base64.b64decode(geo["content"]) == downloads.to_geojson_bytes(view, data)
-    xlsx = download_menu.view_download(data, "xlsx", "nato", 2004)
-    same_frame(xlsx_frame(base64.b64decode(xlsx["content"])), view)
+    body, name = download_menu.view_file(data, "csv", "nato", 2004)
+    assert name == "atlas_nato_2004.csv"
+    assert body == downloads.to_csv_bytes(view)
+    body, name = download_menu.view_file(data, "geojson", "nato", 2004)
+    assert name == "atlas_nato_2004.geojson"
+    assert body == downloads.to_geojson_bytes(view, data)
+    body, name = download_menu.view_file(data, "xlsx", "nato", 2004)
+    same_frame(xlsx_frame(body), view)
 
 
 # --------------------------------------------------------------------------- the long table
@@ -454,7 +431,7 @@ def test_callbacks_survive_odd_values() -> None:
     app = build_app()
     client = app.server.test_client()
     bodies = _dependency_bodies(app)
-    assert len(bodies) == 5
+    assert len(bodies) >= 6
     for body in bodies:
         slots = body["inputs"] + body["state"]
         for slot in range(len(slots)):
@@ -470,18 +447,12 @@ def test_callbacks_survive_odd_values() -> None:
                                                             resp.get_data(as_text=True)[:300])
 
 
-def test_download_callback_answers_with_the_view() -> None:
-    app = build_app()
-    client = app.server.test_client()
-    body = next(b for b in _dependency_bodies(app) if b["output"] == "download-view.data")
-    frames = {"layer": "eu", "years": {}}
-    for ref in body["inputs"]:
-        ref["value"] = 1
-    body["state"][0]["value"] = 2004
-    body["state"][1]["value"] = frames
-    body["changedPropIds"] = ["download-csv.n_clicks"]
-    resp = client.post("/_dash-update-component", data=json.dumps(body), content_type="application/json")
+def test_download_route_answers_with_the_view() -> None:
+    client = build_app().server.test_client()
+    resp = client.get("/download/view.csv?layer=eu&year=2004")
     assert resp.status_code == 200
-    payload = resp.get_json()["response"]["download-view"]["data"]
-    assert payload["filename"] == "atlas_eu_2004.csv"
-    same_frame(read_csv(base64.b64decode(payload["content"])), downloads.view_rows(get_data(), "eu", 2004))
+    assert 'filename="atlas_eu_2004.csv"' in resp.headers["Content-Disposition"]
+    same_frame(read_csv(resp.data), downloads.view_rows(get_data(), "eu", 2004))
+    for bad in ("view.csv?layer=nope&year=2004", "view.csv?layer=eu&year=1066", "view.exe?layer=eu&year=2004",
+                "view.csv?layer=eu&year=<x>", "view.csv"):
+        assert client.get("/download/" + bad).status_code == 404, bad

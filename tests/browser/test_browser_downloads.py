@@ -10,53 +10,48 @@ from __future__ import annotations
 
 import io
 import os
-import threading
+import sys
 import zipfile
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from xml.etree import ElementTree
 
 import geopandas as gpd
 import openpyxl
 import pytest
-from conftest import PageProbe, free_port, wait_http
-from test_downloads import build_app, read_csv, same_frame, xlsx_frame
-from werkzeug.serving import make_server
+from conftest import PageProbe
 
-from dashboard.core import figures
 from dashboard.core.data import get_data
 from dashboard.export import downloads
 
 pytestmark = pytest.mark.browser
 
-LAYER, YEAR = "cis", 1995  # the small app's view (see test_downloads.build_app)
+# the file checks of the download tests without a browser (tests/api/test_downloads.py)
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "api"))
+from test_downloads import read_csv, same_frame, xlsx_frame  # noqa: E402
 
-
-@pytest.fixture(scope="module")
-def small_app() -> Iterator[str]:
-    port = free_port()
-    server = make_server("127.0.0.1", port, build_app().server, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_http(base + "/")
-        yield base
-    finally:
-        server.shutdown()
-        thread.join(timeout=10)
+LAYER, YEAR = "cis", 1995
 
 
 @pytest.fixture()
-def page(browser: Any, small_app: str) -> Iterator[PageProbe]:
+def page(browser: Any, live_server: str) -> Iterator[PageProbe]:
     ctx = browser.new_context(viewport={"width": 1400, "height": 950}, accept_downloads=True)
-    p = PageProbe(ctx.new_page(), small_app)
-    p.goto()
-    p.page.wait_for_selector("#data-table .ag-row", timeout=20_000)
+    p = PageProbe(ctx.new_page(), live_server)
+    p.goto(f"?layer={LAYER}&year={YEAR}&country=UKR")
     yield p
     assert p.external == [], f"requests left the machine: {p.external}"
     assert p.console_errors == []
     ctx.close()
+
+
+def open_data_tab(probe: PageProbe) -> None:
+    probe.page.click("#tab-data")
+    probe.page.wait_for_selector("#data-table .ag-row", timeout=30_000)
+
+
+def dispatch(probe: PageProbe, action: dict[str, Any]) -> None:
+    probe.eval("(a) => window.Atlas.app.dispatch(a)", action)
 
 
 def download(probe: PageProbe, selector: str) -> tuple[str, bytes]:
@@ -81,14 +76,15 @@ def test_view_csv_equals_view_rows(page: PageProbe) -> None:
 
 def test_view_follows_slider_and_effective_layer(page: PageProbe) -> None:
     data = get_data()
-    set_props(page, "year-slider", {"value": 2010})
-    page.page.wait_for_function("() => document.querySelector('#year-slider [role=slider]')"
-                                ".getAttribute('aria-valuenow') === '2010'")
+    dispatch(page, {"type": "year", "year": 2010, "via": "slider"})
+    page.page.wait_for_function("() => location.search.includes('year=2010')")
     name, body = download(page, "#download-csv")
     assert name == "atlas_cis_2010.csv"
     same_frame(read_csv(body), downloads.view_rows(data, LAYER, 2010))
-    # the layer is frames["layer"] (here a per-1,000 twin, as after the per-capita toggle)
-    set_props(page, "frames", {"data": figures.layer_frames(data, "refugees_hosted_per_1000")})
+    # the layer is the view state's (here a per-1,000 twin, after the per-capita toggle)
+    dispatch(page, {"type": "layer", "layer": "refugees_hosted"})
+    dispatch(page, {"type": "perCapita", "on": True})
+    page.page.wait_for_function("() => location.search.includes('layer=refugees_hosted_per_1000')")
     name, body = download(page, "#download-xlsx")
     assert name == "atlas_refugees_hosted_per_1000_2010.xlsx"
     wb = openpyxl.load_workbook(io.BytesIO(body))
@@ -102,6 +98,7 @@ def test_view_follows_slider_and_effective_layer(page: PageProbe) -> None:
 
 def test_table_downloads_equal_the_table(page: PageProbe) -> None:
     data = get_data()
+    open_data_tab(page)
     expected = downloads.table_rows(data, ["cis"], None, 1991, 2026)
     assert f"{len(expected):,} rows" in page.page.inner_text("#data-row-count")
     name, body = download(page, "#download-table-xlsx")
@@ -132,6 +129,7 @@ def test_table_downloads_equal_the_table(page: PageProbe) -> None:
 
 
 def test_dataset_zip(page: PageProbe) -> None:
+    open_data_tab(page)
     name, body = download(page, "#download-dataset-zip")
     assert name == downloads.dataset_filename()
     assert body == downloads.dataset_zip_bytes(get_data())
