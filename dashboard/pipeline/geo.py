@@ -3,7 +3,8 @@
 Outputs (in ``geodata/``):
 
 * ``successor_states.geojson`` – the 15 successor states, UN-recognised borders (Crimea in
-  Ukraine), feature ``id`` = ISO3.
+  Ukraine), feature ``id`` = ISO3; their English and Russian names come from the curated
+  ``data/sources/curated/names.csv`` (Russian: the UN short names), not from Natural Earth.
 * ``context.geojson`` – every other country of the source, clipped to the region window,
   for a grey background; ``id`` = Natural Earth ``ADM0_A3``.
 * ``contested.geojson`` – breakaway, annexed and occupied areas with the years in which they
@@ -44,9 +45,10 @@ import numpy as np
 import shapely
 from shapely.geometry import shape
 
-from dashboard.core.config import GEO_SOURCES_DIR, GEODATA_DIR, ISO3
+from dashboard.core.config import CURATED_DIR, GEO_SOURCES_DIR, GEODATA_DIR, ISO3
 from dashboard.pipeline import BuildError
 from dashboard.pipeline.io import write_json, write_text
+from dashboard.pipeline.readers import read_csv
 
 # --- files ------------------------------------------------------------------------------
 
@@ -59,6 +61,11 @@ STATES_FILE = "successor_states.geojson"
 CONTEXT_FILE = "context.geojson"
 CONTESTED_FILE = "contested.geojson"
 META_FILE = "layers_meta.json"
+# English and Russian names of the 15 states (curated, with the source of each name form); they
+# replace the NAME_EN/NAME_RU fields of the admin-0 source, whose Russian forms are outdated.
+NAMES_FILE = CURATED_DIR / "names.csv"
+NAMES_COLUMNS = ["iso3", "name_en", "name_en_source", "name_ru", "name_ru_source",
+                 "name_ru_source_url", "name_ru_replaced"]
 
 # --- parameters -------------------------------------------------------------------------
 
@@ -301,9 +308,28 @@ class Sources:
     context: dict[str, Country]
     contested: dict[str, Geometry]
     checksums: dict[str, str]
+    names_checksum: str = ""
 
 
-def read_sources(src_dir: Path) -> Sources:
+def _is_cyrillic(text: str) -> bool:
+    return any("\u0400" <= ch <= "\u04ff" for ch in text)
+
+
+def read_names(path: Path = NAMES_FILE) -> dict[str, tuple[str, str]]:
+    """{iso3: (name_en, name_ru)} for exactly the 15 states, each name with a recorded source."""
+    path = Path(path)
+    df = read_csv(path, NAMES_COLUMNS, dtype=str).fillna("")
+    if sorted(df["iso3"]) != sorted(ISO3):
+        raise BuildError(path, "expected one row for each of the 15 states")
+    for rec in df.itertuples(index=False):
+        if not (rec.name_en and rec.name_en_source and rec.name_ru and rec.name_ru_source):
+            raise BuildError(path, f"{rec.iso3}: each name needs a value and a source")
+        if not _is_cyrillic(rec.name_ru):
+            raise BuildError(path, f"{rec.iso3}: name_ru is not Cyrillic text")
+    return {rec.iso3: (rec.name_en, rec.name_ru) for rec in df.itertuples(index=False)}
+
+
+def read_sources(src_dir: Path, names_path: Path = NAMES_FILE) -> Sources:
     paths = {name: src_dir / name for name in SOURCE_FILES}
     admin0 = _read_features(paths[ADMIN0_FILE])
     breakaway = _read_features(paths[BREAKAWAY_FILE])
@@ -336,9 +362,9 @@ def read_sources(src_dir: Path) -> Sources:
     if missing:
         raise BuildError(paths[ADMIN0_FILE],
                          f"expected feature(s) missing: ADM0_A3 = {', '.join(missing)}")
+    names = read_names(names_path)
     for code, country in states.items():
-        if not any("\u0400" <= ch <= "\u04ff" for ch in country.name_ru):
-            raise BuildError(paths[ADMIN0_FILE], f"{code}: NAME_RU is not Cyrillic text")
+        country.name_en, country.name_ru = names[code]
 
     brk = _group(breakaway, "BRK_A3", paths[BREAKAWAY_FILE],
                  {c for area in CONTESTED for c in area.breakaway})
@@ -354,7 +380,7 @@ def read_sources(src_dir: Path) -> Sources:
 
     checksums = {name: _sha256(paths[name]) for name in SOURCE_FILES}
     return Sources(paths=paths, states=states, context=context, contested=contested,
-                   checksums=checksums)
+                   checksums=checksums, names_checksum=_sha256(Path(names_path)))
 
 
 def _contested_geometry(area: ContestedArea, state: Geometry, adm1: dict[str, Geometry],
@@ -794,6 +820,8 @@ def make_layers(src: Sources) -> Layers:
         }
     meta = {
         "credit": NE_CREDIT,
+        "state_names": {"file": "data/sources/curated/" + NAMES_FILE.name,
+                        "sha256": src.names_checksum},
         **common,
         "context_window": [list(b) for b in WINDOW_BOXES],
         "layers": layers,

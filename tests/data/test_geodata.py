@@ -89,7 +89,8 @@ def test_fifteen_valid_states(states: dict[str, Any]) -> None:
         geom = shape(feat["geometry"])
         assert geom.is_valid and not geom.is_empty, iso
         assert geom.contains(Point(props["label_lon"], props["label_lat"])), iso
-    assert states["RUS"]["properties"]["name_ru"] == "Россия"
+    assert states["RUS"]["properties"]["name_ru"] == "Российская Федерация"
+    assert states["MDA"]["properties"]["name_ru"] == "Республика Молдова"
     assert states["UKR"]["properties"]["name_en"] == "Ukraine"
 
 
