@@ -5,7 +5,9 @@ Environment: ``HOST`` (default 0.0.0.0), ``PORT`` (8050), ``WEB_CONCURRENCY`` wo
 ``GUNICORN_MAX_REQUESTS`` (0: workers are never recycled), ``LOG_LEVEL`` (info),
 ``FORWARDED_ALLOW_IPS`` (proxies trusted for X-Forwarded-*, default 127.0.0.1). The data are
 loaded once in the master (``preload_app``) and shared by the forked workers. Dash's debug mode
-is never on here, whatever ``DASH_DEBUG``/``FLASK_DEBUG`` say; no ``Server`` header is sent.
+is never on here, whatever ``DASH_DEBUG``/``FLASK_DEBUG`` say; no ``Server`` header is sent; the
+headers and the body of an answer go out in one write (an instance that dies leaves nginx no cut
+answer: it retries the request elsewhere, see docs/deploy.md).
 """
 
 from __future__ import annotations
@@ -81,6 +83,63 @@ def _drop_server_header() -> None:
 
 
 _drop_server_header()
+
+
+class _HeadersWithBody:
+    """Stands for a client socket during a response's first ``write``: the status line and headers
+    wait for the first bytes of the body and go out with them in one ``sendall``."""
+
+    def __init__(self, sock: Any) -> None:
+        self._sock = sock
+        self._pending: bytes | None = None
+
+    def sendall(self, data: bytes) -> None:
+        if self._pending is None:  # gunicorn's first call: the status line and headers
+            self._pending = bytes(data)
+            return
+        data, self._pending = self._pending + bytes(data), b""
+        self._sock.sendall(data)
+
+    def flush(self) -> None:
+        """Headers of a response without body (HEAD, 304) still go out."""
+        if self._pending:
+            data, self._pending = self._pending, b""
+            self._sock.sendall(data)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._sock, name)
+
+
+def _send_headers_with_body() -> None:
+    """gunicorn writes the headers and then the body with two ``sendall`` calls. Between them the
+    thread gives up the GIL and, while another thread of the worker computes, waits up to the
+    interpreter's switch interval (5 ms) to get it back. A proxy that has received the headers
+    has already passed them to its client, so if the instance dies in that gap (a crashed host, a
+    killed worker) the answer is cut and the proxy can no longer retry it on another instance
+    (measured: 1 cut answer in 2 runs of tests/web/test_scaleout.py without this). Sent together,
+    an answer is either whole or absent from the proxy's point of view, and nginx retries it
+    (idempotent, and listed for callbacks: deploy/nginx.conf.template). Idempotent."""
+    response = _gunicorn_wsgi.Response
+    if getattr(response.write, "_atlas", False):
+        return
+    original = response.write
+
+    def write(self: Any, arg: bytes) -> None:
+        if self.headers_sent:
+            return original(self, arg)
+        sock = self.sock
+        self.sock = joined = _HeadersWithBody(sock)
+        try:
+            return original(self, arg)
+        finally:
+            self.sock = sock
+            joined.flush()
+
+    write._atlas = True  # type: ignore[attr-defined]
+    response.write = write  # type: ignore[method-assign]
+
+
+_send_headers_with_body()
 
 
 def post_worker_init(worker: Any) -> None:

@@ -19,6 +19,13 @@ if ! [ -x /usr/bin/redis-server ]; then
     sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
   fi
 fi
+if ! [ -x /usr/sbin/nginx ]; then  # the scale-out test (tests/web/test_scaleout.py) runs a real nginx
+  if [ "$(id -u)" = 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null
+  else
+    sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null
+  fi
+fi
 # axe-core (accessibility audits in the browser tests), from the npm registry, kept out of the repo
 if ! [ -f .cache/axe/package/axe.min.js ]; then
   mkdir -p .cache/axe

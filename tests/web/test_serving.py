@@ -142,3 +142,40 @@ def test_fresh_workers_serve_the_first_parallel_script_requests(tmp_path: Path) 
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(timeout=5)
+
+
+_ONE_WRITE_PROBE = r"""
+import runpy, types
+runpy.run_path("gunicorn.conf.py")
+from gunicorn.http.wsgi import Response
+
+class Sock:
+    def __init__(self): self.calls = []
+    def sendall(self, data): self.calls.append(bytes(data))
+
+def answer(method, status, body):
+    req = types.SimpleNamespace(version=(1, 1), method=method, should_close=lambda: False)
+    sock = Sock()
+    resp = Response(req, sock, types.SimpleNamespace(is_ssl=False))
+    resp.should_close = lambda: False
+    write = resp.start_response(status, [("Content-Length", str(len(body)))])
+    write(body)
+    write(b"")
+    resp.close()
+    return sock.calls
+
+get = answer("GET", "200 OK", b"x" * 70000)
+head = answer("HEAD", "200 OK", b"x" * 10)
+print(len(get), get[0].startswith(b"HTTP/1.1 200 OK\r\n"), get[0].endswith(b"\r\n\r\n" + b"x" * 70000))
+print(len(head), head[0].startswith(b"HTTP/1.1 200 OK\r\n"), head[0].endswith(b"\r\n\r\n"))
+"""
+
+
+def test_headers_and_body_go_out_in_one_write() -> None:
+    """gunicorn.conf.py makes gunicorn send the status line, the headers and the body of an answer
+    with one sendall, so that a proxy never holds the headers of an answer whose body is lost when
+    an instance dies (tests/web/test_scaleout.py); a HEAD answer still gets its headers."""
+    out = subprocess.run([sys.executable, "-c", _ONE_WRITE_PROBE], cwd=ROOT, capture_output=True, text=True,
+                         timeout=60, env={k: v for k, v in os.environ.items() if k != "DASH_DEBUG"})
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split("\n")[:2] == ["1 True True", "1 True True"], out.stdout
