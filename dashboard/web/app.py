@@ -21,6 +21,7 @@ from dashboard.views.download_menu import register_download_menu
 from dashboard.views.layout import INDEX_HTML, build_layout
 from dashboard.views.poster import PosterCache, view_of_query
 from dashboard.views.prerender import page_html
+from dashboard.web import seo
 from dashboard.web.security import install as install_security
 from dashboard.web.static_cache import install as install_static_cache
 
@@ -177,6 +178,7 @@ def create_app() -> Dash:
     def index_with_preloads(**kwargs: Any) -> str:
         query = _query_text(request.query_string)
         layer, year = views.view(query)
+        kwargs = seo.index_kwargs(kwargs, seo.page_meta(query, layer, year, data, stories))
         return (plain_index(**kwargs).replace("<!--atlas-preloads-->", _preloads(query, layer, year))
                 .replace("<!--atlas-prerender-->", views.prerender(query, layer, year)))
 
@@ -190,6 +192,7 @@ def create_app() -> Dash:
     register_data_tab(app, data)
     app.server.register_blueprint(create_api_blueprint(data))
     install_static_cache(app.server, variant=layout_variant)
+    seo.install(app.server)  # /robots.txt
     install_security(app.server, app=app)
 
     @app.server.get("/healthz")
