@@ -25,7 +25,7 @@ Node 20.) Needs what the README lists: Node 20 with npm, Debian's chromium, the 
 packages with gunicorn. Use ``--base http://127.0.0.1:PORT`` to measure a server already running.
 All traffic stays on 127.0.0.1. One run takes 15–30 s on the 2-core development machine: use
 ``--runs 1`` while iterating. Exit status 2 if a tool is missing or the server did not start, 1 if
-a Lighthouse run failed.
+a run failed three times in a row.
 """
 
 from __future__ import annotations
@@ -186,7 +186,24 @@ class Group:
         return statistics.median(r.metrics[key] for r in self.runs)
 
 
-def run_lighthouse(node: str, cli: Path, url: str, form_factor: str, out: Path) -> dict[str, Any]:
+class RunFailed(Exception):
+    pass
+
+
+def run_lighthouse(node: str, cli: Path, url: str, form_factor: str, out: Path, tries: int = 3) -> dict[str, Any]:
+    """One Lighthouse run; a failed one (on a busy machine Chromium's trace sometimes misses the
+    navigation: NO_NAVSTART) is tried again, up to ``tries`` times in all."""
+    for attempt in range(1, tries + 1):
+        try:
+            return _run_once(node, cli, url, form_factor, out)
+        except RunFailed as exc:
+            print(f"  attempt {attempt}/{tries} failed: {exc}", file=sys.stderr, flush=True)
+    fail(f"lighthouse failed {tries} times on {url} ({form_factor})", 1)
+    raise AssertionError  # not reached
+
+
+def _run_once(node: str, cli: Path, url: str, form_factor: str, out: Path) -> dict[str, Any]:
+    out.unlink(missing_ok=True)
     cmd = [node, str(cli), url, "--output=json", f"--output-path={out}", "--quiet",
            f"--chrome-flags={' '.join(CHROME_FLAGS)}",
            "--only-categories=performance,accessibility,best-practices,seo",
@@ -194,12 +211,15 @@ def run_lighthouse(node: str, cli: Path, url: str, form_factor: str, out: Path) 
     if form_factor == "desktop":
         cmd.append("--preset=desktop")
     env = {**os.environ, "CHROME_PATH": CHROME_PATH}
-    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=RUN_TIMEOUT)
+    try:
+        proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=RUN_TIMEOUT)
+    except subprocess.TimeoutExpired as exc:
+        raise RunFailed(f"no result within {RUN_TIMEOUT} s") from exc
     if proc.returncode != 0 or not out.exists():
-        fail(f"lighthouse failed on {url} ({form_factor}), status {proc.returncode}:\n{proc.stderr[-2000:]}", 1)
+        raise RunFailed(f"status {proc.returncode}: {proc.stderr.strip()[-500:]}")
     report = json.loads(out.read_text())
     if report.get("runtimeError"):
-        fail(f"lighthouse reported {report['runtimeError']} on {url} ({form_factor})", 1)
+        raise RunFailed(str(report["runtimeError"]))
     return report
 
 
