@@ -21,7 +21,7 @@ from dashboard.views.download_menu import download_blueprint
 from dashboard.views.layout import INDEX_HTML, build_layout
 from dashboard.views.poster import PosterCache
 from dashboard.views.prerender import page_html
-from dashboard.web import compat
+from dashboard.web import compat, seo
 from dashboard.web.security import install as install_security
 from dashboard.web.static_cache import install as install_static_cache
 
@@ -103,6 +103,7 @@ class PageViews:
     def index(self, html: str) -> str:
         query = _query_text(request.query_string) if has_request_context() else ""
         layer, year = self.view(query)
+        html = seo.apply(html, seo.page_meta(query, layer, year, self.data, self.stories))
         return (html.replace("<!--atlas-preloads-->", _preloads(query, layer, year))
                 .replace("<!--atlas-prerender-->", self.prerender(query, layer, year)))
 
@@ -185,6 +186,7 @@ def create_app() -> Dash:
     app.server.register_blueprint(create_api_blueprint(data))
     app.server.register_blueprint(download_blueprint(data))
     install_static_cache(app.server, variant=views.layout_variant)
+    seo.install(app.server)  # /robots.txt
     install_security(app.server, app=app)
 
     @app.server.before_request

@@ -3,17 +3,25 @@
 Dash's own compression (flask-compress) compresses every response anew: ~150 ms of brotli for
 plotly's bundle on each page load. The files under /assets and /_dash-component-suites, and the
 (static) layout and dependency lists, never change while the process runs, so their compressed
-bytes are kept in memory, keyed by algorithm and full path. Fingerprinted URLs also get long-lived
-cache headers.
+bytes are kept in memory, keyed by algorithm and full path.
+
+Caching in the browser (``cache_control``): a URL whose name changes with its content (Dash's
+``name.v<version>m<hash>.js``, /assets files with ``?m=<mtime>``, Dash's ``/_favicon.ico?v=<dash
+version>``, and the map's picture ``/map-poster.svg?…&v=<version of data and code>`` once the page
+names it so) is kept for a year without asking again (``immutable``). Dash's other package files,
+the async chunks its components load by a fixed name (``dcc/async-graph.js``: the bundle's
+fingerprinting of chunk names does not work under webpack 5), change with an upgrade of Dash
+under the same URL, so the browser checks them each time (``no-cache``, against Dash's ETag).
 """
 
 from __future__ import annotations
 
 import gzip
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 import brotli
+from dash.fingerprint import check_fingerprint
 from flask import Flask, Response, request
 
 STATIC_PREFIXES = ("/assets/", "/_dash-component-suites/")
@@ -22,6 +30,21 @@ COMPRESSIBLE = ("text/", "application/javascript", "application/json", "applicat
                 "image/svg+xml")
 MIN_SIZE = 500
 ONE_YEAR = 31_536_000
+LONG_LIVED = f"public, max-age={ONE_YEAR}, immutable"
+REVALIDATE = "no-cache"
+
+
+def cache_control(path: str, args: Mapping[str, str]) -> str | None:
+    """The Cache-Control a static file's URL deserves (None: leave the response's own)."""
+    if path.startswith("/_dash-component-suites/"):
+        return LONG_LIVED if check_fingerprint(path)[1] else REVALIDATE
+    if path.startswith("/assets/"):
+        return LONG_LIVED if args.get("m") else None
+    if path == "/_favicon.ico" and args.get("v"):
+        return LONG_LIVED
+    if path == "/map-poster.svg" and args.get("v"):  # a version of the data and code in the URL
+        return LONG_LIVED
+    return None
 
 
 class CompressedCache:
@@ -106,10 +129,14 @@ def install(server: Flask, variant: Callable[[], str] | None = None) -> Compress
     def _compress_static(resp: Response) -> Response:
         path = request.path
         is_static = path.startswith(STATIC_PREFIXES)
+        if request.method not in ("GET", "HEAD"):
+            return resp
+        if resp.status_code in (200, 304):
+            policy = cache_control(path, request.args)
+            if policy is not None:
+                resp.headers["Cache-Control"] = policy
         if request.method != "GET" or not (is_static or path in STATIC_PATHS):
             return resp
-        if (is_static and request.args.get("m")) or "/_dash-component-suites/" in path:
-            resp.headers["Cache-Control"] = f"public, max-age={ONE_YEAR}, immutable"
         if (resp.status_code != 200 or "Content-Encoding" in resp.headers
                 or not resp.mimetype.startswith(COMPRESSIBLE)):
             return resp
