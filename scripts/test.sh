@@ -32,4 +32,6 @@ if ! [ -f .cache/axe/package/axe.min.js ]; then
   (cd .cache/axe && npm pack --silent axe-core@4.14.1 >/dev/null && tar xzf axe-core-4.14.1.tgz)
 fi
 python3 -m ruff check .
+# the browser's address parser and reducer, against the cases pytest runs too (tests/cases)
+node --test tests/js/
 python3 -m pytest "$@"

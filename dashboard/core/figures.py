@@ -51,16 +51,26 @@ def class_index(layer: dict[str, Any], value: float | None, category: str | None
 
 
 def _layer_values(data: AtlasData, layer_id: str) -> dict[tuple[str, int], dict[str, Any]]:
-    """(iso3, year) → {value, category, label, source, note, basis} for one layer."""
+    """(iso3, year) → {value, category, label, source, note, basis} for one layer; built once per
+    layer and kept in ``data.cache`` (the map's frames and every country panel read it: a panel
+    reads 14 layers, BENCHMARKS.md "Country panel")."""
+    key = ("values", layer_id)
+    if key not in data.cache:
+        data.cache[key] = _build_layer_values(data, layer_id)
+    return data.cache[key]
+
+
+def _build_layer_values(data: AtlasData, layer_id: str) -> dict[tuple[str, int], dict[str, Any]]:
     layer = data.indicators[layer_id]
     out: dict[tuple[str, int], dict[str, Any]] = {}
     if data.is_membership(layer_id):
         labels = {c["id"]: c["label"] for c in layer["classes"]}
+        fallback = data.source_short["atlas_memberships"]  # (a dict built per access: read once)
         rows = data.status[data.status["org"] == layer_id]
         for r in rows.itertuples(index=False):
             out[(r.iso3, int(r.year))] = {
                 "value": None, "category": r.status, "label": labels[r.status],
-                "source": r.source or data.source_short["atlas_memberships"],
+                "source": r.source or fallback,
                 "note": "", "basis": r.basis,
             }
         return out

@@ -15,6 +15,7 @@ from dash import ClientsideFunction, Dash, Input, Output, State, html, no_update
 
 from dashboard import ids
 from dashboard.core import figures
+from dashboard.core.cache import init_cache
 from dashboard.core.config import YEARS
 from dashboard.core.data import AtlasData
 from dashboard.views.data_tab import data_tab_layout
@@ -51,6 +52,13 @@ def _request(value: Any) -> dict[str, Any]:
 
 def register(app: Dash, data: AtlasData) -> None:
     map_layers = {i["id"] for i in data.indicators.values() if i["map"]}
+    cache = init_cache(app.server)
+
+    @cache.memoize()
+    def cached_panel(layer_id: str, iso3: str, year: int) -> dict[str, Any]:
+        """panel_content in the shared cache (dashboard/core/cache.py; Redis with several
+        instances): ≈ 20 ms to build, ≈ 2 ms to read back."""
+        return panel_content(data, layer_id, iso3, year)
 
     @app.callback(
         Output(ids.LAYER_DATA, "data"),
@@ -92,7 +100,7 @@ def register(app: Dash, data: AtlasData) -> None:
             return (no_update,) * 5
         if not isinstance(layer_id, str) or layer_id not in data.indicators:
             layer_id = "cis"
-        c = panel_content(data, layer_id, iso3, valid_year(req.get("year"), YEARS[-1]))
+        c = cached_panel(layer_id, iso3, valid_year(req.get("year"), YEARS[-1]))
         return c["title"], c["series"], c["memberships"], c["regime"], c["events"]
 
     @app.callback(
