@@ -13,10 +13,17 @@
     root.querySelectorAll("#year-slider input").forEach(function (el) {
       if (!el.getAttribute("aria-label")) { el.setAttribute("aria-label", "Year (type a year)"); }
     });
+    root.querySelectorAll("#data-years input").forEach(function (el, i) {
+      if (!el.getAttribute("aria-label")) { el.setAttribute("aria-label", i === 0 ? "First year" : "Last year"); }
+    });
+    root.querySelectorAll("#data-years [role=slider]").forEach(function (el, i) {
+      if (!el.getAttribute("aria-label")) { el.setAttribute("aria-label", i === 0 ? "First year" : "Last year"); }
+    });
   }
+  // watched from the live page's boot (assets/atlas/app.js): Dash re-renders these controls
   var watched = [];
   function attach() {
-    [".topbar", ".controls", ".timebar", "#view-data"].forEach(function (sel) {
+    ["#app-root .topbar", "#app-root .controls", "#app-root .timebar", "#view-data"].forEach(function (sel) {
       var el = document.querySelector(sel);
       if (el && watched.indexOf(el) < 0) {
         watched.push(el);
@@ -24,11 +31,7 @@
         new MutationObserver(function () { fix(el); }).observe(el, { subtree: true, childList: true });
       }
     });
-    if (watched.length < 4) { setTimeout(attach, 200); }
   }
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", attach);
-  } else {
-    attach();
-  }
+  window.Atlas = window.Atlas || {};
+  window.Atlas.a11y = { attach: attach };
 })();

@@ -228,7 +228,7 @@
       tell("view-" + k, "hidden", k !== tab);
       tell("tab-" + k, "aria-selected", k === tab ? "true" : "false");
     });
-    if (tab === "sources") { tell("sources-req", "data", true); }
+    if (tab === "sources") { tell("sources-req", "data", { open: true }); }
     if (tab === "map") { resizeMapLater(); }
   }
 
@@ -278,6 +278,11 @@
   function boot(m, layerData) {
     var copy = document.getElementById("prerender");  // the static copy (already hidden by CSS)
     if (copy) { copy.parentNode.removeChild(copy); }
+    // the live page's picture of the map is the address's (the layout's is its own view's, which
+    // differs when the layout request carried no Referer)
+    var img = document.getElementById("map-poster"), link = document.getElementById("poster-src");
+    if (img && link && img.src !== link.href) { img.src = link.href; }
+    if (window.Atlas.a11y) { window.Atlas.a11y.attach(); }
     meta = m; ctx = m.address; config = m.map_config;
     base = layerData.figure;
     payloads[layerData.layer] = layerData;

@@ -120,8 +120,8 @@ def register(app: Dash, data: AtlasData) -> None:
         State(ids.SOURCES_SLOT, "children"),
         prevent_initial_call=True,
     )
-    def render_sources_tab(_req: Any, current: Any):
-        if isinstance(current, dict) and current.get("type") != "P":
+    def render_sources_tab(req: Any, current: Any):
+        if not _request(req).get("open") or (isinstance(current, dict) and current.get("type") != "P"):
             return no_update
         return sources_tab_layout(data)
 

@@ -240,8 +240,10 @@ def build_layout(data: AtlasData, stories: dict[str, dict[str, Any]] | None = No
         ]),
         dcc.Store(id=ids.META, data=meta(data, stories)),
         dcc.Store(id=ids.LAYER_DATA, data=payload),
-        dcc.Store(id=ids.LAYER_REQ, data=None),
-        dcc.Store(id=ids.PANEL_REQ, data=None),
-        dcc.Store(id=ids.DATA_REQ, data=None),
-        dcc.Store(id=ids.SOURCES_REQ, data=None),
+        # (not None: a store whose data is None sets it again when it mounts, which would run the
+        # server callbacks on every page load)
+        dcc.Store(id=ids.LAYER_REQ, data={}),
+        dcc.Store(id=ids.PANEL_REQ, data={}),
+        dcc.Store(id=ids.DATA_REQ, data={}),
+        dcc.Store(id=ids.SOURCES_REQ, data={}),
     ])

@@ -21,7 +21,7 @@ def test_page_loads_without_console_errors(probe) -> None:
     probe.page.wait_for_timeout(500)
     assert probe.console_errors == []
     assert probe.external == [], "requests left the machine"
-    assert probe.page.title() == "Atlas of the former Soviet space"
+    assert probe.page.title() == "CIS membership, 2025 — Atlas of the former Soviet space"  # names the view
     # the stable ids users automate against
     for sel in ("#map", "#year-slider", "#layer-select", "#play-button", "#country-panel"):
         assert probe.page.query_selector(sel) is not None, sel
@@ -261,35 +261,42 @@ def test_live_page_starts_from_the_address_view(probe) -> None:
 
 
 def test_picture_stays_until_the_addressed_view_is_plotted(browser, live_server) -> None:
-    """Without a Referer (a privacy setting) the live page starts from the default view and the
-    address is applied by callbacks. When plotly.js is ready first (here: the restore call is
-    held back), the default view is plotted first; the picture of the addressed view stays over
-    it until that view is plotted, and the map ends on the address's view."""
-    import time
-
+    """Without a Referer (a privacy setting) the live page starts from the default view's layout
+    and the renderer asks for the address's layer. Until it arrives (here: held back), the map is
+    not plotted with another view and the picture of the addressed view stays; then the map shows
+    the address's view and the picture goes."""
     ctx = browser.new_context(viewport={"width": 1400, "height": 950})
     page = ctx.new_page()
+    held: list = []
 
-    def hold_restore(route) -> None:  # type: ignore[no-untyped-def]
-        if "url-query" in (route.request.post_data or ""):
-            time.sleep(2.0)
+    def hold_layer(route) -> None:  # type: ignore[no-untyped-def]
+        if "layer-req" in (route.request.post_data or "") and not held:
+            held.append(route)
+            return
         route.continue_()
 
     def no_referrer(route) -> None:  # type: ignore[no-untyped-def]
         resp = route.fetch()
         route.fulfill(response=resp, headers={**resp.headers, "referrer-policy": "no-referrer"})
 
-    page.route("**/_dash-update-component*", hold_restore)
+    page.route("**/_dash-update-component*", hold_layer)
     page.route(live_server + "/?layer=fh_status&year=1997", no_referrer)
     page.goto(live_server + "/?layer=fh_status&year=1997")
+    page.wait_for_function("() => window.Atlas && window.Atlas.app.state() && "
+                           "window.Atlas.app.state().layer === 'fh_status'")
+    for _ in range(600):  # the layer's request reaches the route (a state, polled)
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert held, "the layer was not asked for"
     shown = """() => { const gd = document.querySelector('#map .js-plotly-plot');
-        return gd && gd.layout && gd.layout.meta && !gd.classList.contains('dash-graph--pending')
+        return gd && gd.layout && gd.layout.meta
             ? gd.layout.meta.layer + ' ' + gd.layout.annotations[0].text : null; }"""
-    page.wait_for_function(f"() => ({shown})() === 'cis 2025'")
-    assert page.evaluate("() => getComputedStyle(document.getElementById('map-poster')).display") != "none"
+    assert page.evaluate(shown) is None  # nothing else plotted meanwhile
+    poster = "() => getComputedStyle(document.getElementById('map-poster')).display"
+    assert page.evaluate(poster) != "none"
+    assert "fh_status" in page.get_attribute("#map-poster", "src")
+    held[0].continue_()
     page.wait_for_function(f"() => ({shown})() === 'fh_status 1997'", timeout=30_000)
     page.wait_for_selector("#map-poster.done", state="attached")
-    page.wait_for_load_state("networkidle")
-    page.wait_for_timeout(500)
-    assert page.evaluate(shown) == "fh_status 1997"
     ctx.close()

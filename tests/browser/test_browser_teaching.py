@@ -86,18 +86,6 @@ def test_story_from_start_to_end(probe) -> None:
     assert probe.external == []
 
 
-def test_play_pauses_on_story_steps(probe) -> None:
-    story = load_stories()["post_soviet_space"]
-    probe.goto("?story=post_soviet_space&step=1")
-    probe.page.wait_for_selector("#story-box:not([hidden])")
-    probe.page.click("#play-button")
-    second = story.steps[1]
-    probe.page.wait_for_function("(t) => document.querySelector('#story-step-title').textContent === t",
-                                 arg=second.title, timeout=(second.year - story.steps[0].year + 5) * 1500)
-    probe.page.wait_for_selector("#play-button[aria-pressed=false]")
-    assert _year(probe) == second.year
-
-
 def _axe(probe) -> list[dict]:
     if not AXE.exists():
         pytest.fail(f"{AXE} missing: scripts/test.sh fetches axe-core from npm")
