@@ -356,7 +356,7 @@ class _Prepared:
         src = data.sources
         self.source_refs = {
             row.source_id: {"source_id": row.source_id, "citation": row.citation,
-                            "licence": row.license_short, "url": row.url}
+                            "licence": row.license_short, "url": row.url or None}
             for row in src.itertuples(index=False)
         }
         self.indicators_doc = self._indicators()
