@@ -9,8 +9,8 @@ downloads only filter this table.
 
 **The set** (``observations.csv``, ``indicators.json``, ``organisations.json``,
 ``memberships.csv``, ``events.csv``, ``sources.csv``, ``manifest.json``) lives in
-``data/published/<data version>/``; ``data/processed`` is a relative symbolic link to the current
-set. Publishing writes the new set into a fresh directory, renames it into place, then replaces
+``data/published/<data version>-<manifest hash>/``; ``data/processed`` is a relative symbolic link
+to the current set. Publishing writes the new set into a fresh directory, renames it into place, then replaces
 the link atomically (``rename(2)`` of a new link over the old one): a reader sees the old set or
 the new one, never a mixture, and a publish killed at any point leaves the old set current. Older
 sets are removed after the switch. The data version is a hash of every output's sha256
@@ -192,22 +192,27 @@ def current_set(link: Path) -> Path | None:
 
 def publish_set(files: dict[str, str], link: Path) -> tuple[str, bool]:
     """Publish ``files`` (name → text, ``manifest.json`` included) behind the link ``link``
-    (``data/processed``); return (data version, whether the current set changed)."""
+    (``data/processed``); return (data version, whether the current set changed).
+
+    The set's folder is ``published/<data version>-<8 hex of the manifest's sha256>``; a folder
+    that may be served is never written to: an existing folder of that name is reused if intact,
+    and a damaged one is replaced by a new folder (and removed after the switch)."""
+    import hashlib
+
     link = Path(link)
     root = link.parent
     sets = root / SETS_DIR
     sets.mkdir(parents=True, exist_ok=True)
     version = json.loads(files[MANIFEST])["data_version"]
-    target = sets / version
+    name = f"{version}-{hashlib.sha256(files[MANIFEST].encode('utf-8')).hexdigest()[:8]}"
+    target = sets / name
     current = current_set(link)
-    if target.is_dir() and not all((target / n).is_file() and (target / n).read_text(encoding="utf-8") == t
-                                   for n, t in files.items()):
-        if current is not None and current.resolve() == target.resolve():
-            # the current set was edited by hand: write a good copy first, then switch to it
-            current = None
-        shutil.rmtree(target)
-    if not target.is_dir():
-        incoming = sets / f".incoming-{version}-{os.getpid()}"
+    intact = target.is_dir() and {p.name for p in target.iterdir()} == set(files) and all(
+        (target / n).read_text(encoding="utf-8") == t for n, t in files.items())
+    if not intact:
+        if target.exists():
+            target = sets / f"{name}-r{os.getpid()}"
+        incoming = sets / f".incoming-{name}-{os.getpid()}"
         if incoming.exists():
             shutil.rmtree(incoming)
         _write_set(incoming, files)

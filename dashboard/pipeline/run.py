@@ -24,6 +24,7 @@ from dashboard.pipeline.memberships import build_memberships
 from dashboard.pipeline.publish import cross_source_notes, manifest, publish_set, values_csv, values_table
 from dashboard.pipeline.readers import sha256
 from dashboard.pipeline.rules import RULES_FILE, load_rules
+from dashboard.pipeline.snapshots import meta_path
 from dashboard.pipeline.steps import TIDY_COLUMNS, SourceTables, build_tidy, plan
 from dashboard.pipeline.validate import check_observations, check_status_table, check_values
 
@@ -98,6 +99,9 @@ def build(sources_dir: Path = SOURCES_DIR, curated_dir: Path | None = None,
         sources_dir / "migration" / "sources.csv", sources_dir / "regimes" / "sources.csv"))})
     input_hashes = {name(p): sha256(tables.path(p.relative_to(sources_dir).as_posix())
                                     if p.is_relative_to(sources_dir) else p) for p in inputs}
+    for snap in tables.snapshots.values():   # the snapshots' metadata files are inputs too
+        mpath = meta_path(snap.path)
+        input_hashes[name(mpath)] = sha256(mpath)
     stages = {
         "snapshots": {rel: {"step": s.step, "sha256": s.sha256,
                             "version": s.origin.get("version_producer", ""),
@@ -124,7 +128,8 @@ def build_all(*, only: str | None = None, sources_dir: Path = SOURCES_DIR,
     if only in (None, "tables"):
         files = build_tables(sources_dir, CURATED_DIR if sources_dir == SOURCES_DIR else None)
         version, changed = publish_set(files, Path(out_dir))
-        written += [f"{out_dir} -> published/{version}" + ("" if changed else " (unchanged)")]
+        written += [f"{out_dir} -> published/{Path(out_dir).resolve().name} (data version {version}"
+                    + ("" if changed else ", unchanged") + ")"]
     if only in (None, "geo"):
         from dashboard.pipeline.geo import build_geodata
 

@@ -217,7 +217,7 @@ def update(key: str, new_file: Path, *, sources_dir: Path = SOURCES_DIR, link: P
     write_text(meta_path(snap.path), meta_text(snap.rel, yaml.safe_load(yaml.safe_dump(meta))))
     files = build(sources_dir, curated).files
     version_id, _ = publish_set(files, link)
-    echo(f"Published: {link} -> published/{version_id}")
+    echo(f"Published: {link} -> published/{Path(link).resolve().name} (data version {version_id})")
     return 0
 
 

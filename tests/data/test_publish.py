@@ -70,8 +70,10 @@ def test_manifest_records_inputs_outputs_and_version() -> None:
     assert set(manifest["outputs"]) == {p.name for p in PROCESSED_DIR.iterdir()} - {"manifest.json"}
     assert manifest["inputs"]["data/sources/migration/unhcr_population_post_soviet.csv"] == sha256_file(SNAPSHOT_FILE)
     assert "data/sources/curated/rules.yaml" in manifest["inputs"]
+    assert manifest["inputs"]["data/sources/migration/unhcr_population_post_soviet.csv.meta.yml"] == sha256_file(
+        meta_path(SNAPSHOT_FILE))
     assert manifest["outputs"]["observations.csv"]["rows"] > 16000
-    assert PROCESSED_DIR.is_symlink() and PROCESSED_DIR.resolve().name == manifest["data_version"]
+    assert PROCESSED_DIR.is_symlink() and PROCESSED_DIR.resolve().name.startswith(manifest["data_version"] + "-")
     assert data_version_of() == manifest["data_version"] == get_data().data_version
     assert set(manifest["stages"]) == {"snapshots", "steps", "publish"}
     assert manifest["stages"]["steps"]["idps"]["inputs"][1] == "migration/idmc_conflict_idps_post_soviet.csv"
@@ -148,7 +150,23 @@ def test_killed_publish_leaves_the_old_set(tmp_path: Path, hook: str) -> None:
 
     version, changed = publish_set(build_tables(root / "sources"), link)
     assert changed and version != old_version and load(link).data_version == version
-    assert [p.name for p in (root / "published").iterdir()] == [version]
+    assert [p.name for p in (root / "published").iterdir()] == [link.resolve().name]
+    assert link.resolve().name.startswith(version + "-")
+
+
+def test_a_hand_edited_current_set_is_replaced_without_a_gap(tmp_path: Path) -> None:
+    root = _data_root(tmp_path)
+    link = root / "processed"
+    good = load(link).data_version
+    damaged = link.resolve()
+    (damaged / "events.csv").write_text("id\n", encoding="utf-8")
+    with pytest.raises(DataIntegrityError, match=r"events\.csv"):
+        load(link)
+    from dashboard.pipeline.publish import publish_set
+
+    version, changed = publish_set(build_tables(root / "sources"), link)
+    assert version == good and changed and link.resolve() != damaged and not damaged.exists()
+    assert load(link).data_version == good
 
 
 # --------------------------------------------------------------------------- the yearly update
@@ -239,3 +257,20 @@ def test_update_command_line(tmp_path: Path) -> None:
     assert proc.returncode == 0, proc.stderr
     assert "Snapshot: migration/unhcr_population_post_soviet.csv" in proc.stdout
     assert "Rows: 1 added, 1 removed, 4 changed" in proc.stdout
+
+
+def test_steps_and_tidy_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from dashboard.pipeline.__main__ import main
+
+    assert main(["steps"]) == 0
+    out = capsys.readouterr().out
+    assert "1. snapshots (sha256 verified)" in out and "regimes/vdem_v16_ert.csv  [vdem]" in out
+    assert "   idps: 950 rows of idps, idps_per_1000" in out
+    assert f"(data version {data_version_of()})" in out
+    assert main(["tidy", str(tmp_path / "tidy")]) == 0
+    names = sorted(p.name for p in (tmp_path / "tidy").iterdir())
+    assert names == ["freedom_house.csv", "idps.csv", "per_capita.csv", "polity.csv", "unhcr.csv", "vdem.csv",
+                     "wpp.csv"]
+    head = (tmp_path / "tidy" / "idps.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert head == "iso3,year,indicator,value,category,source_id,notes"
+    assert main(["verify"]) == 0
