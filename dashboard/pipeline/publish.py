@@ -192,14 +192,23 @@ def current_set(link: Path) -> Path | None:
 
 def publish_set(files: dict[str, str], link: Path) -> tuple[str, bool]:
     """Publish ``files`` (name → text, ``manifest.json`` included) behind the link ``link``
-    (``data/processed``); return (data version, whether the current set changed).
+    (``data/processed``); return (data version, whether the current set changed). One publish
+    at a time (an exclusive lock on ``data/.publish.lock``).
 
     The set's folder is ``published/<data version>-<8 hex of the manifest's sha256>``; a folder
     that may be served is never written to: an existing folder of that name is reused if intact,
     and a damaged one is replaced by a new folder (and removed after the switch)."""
-    import hashlib
+    import fcntl
 
     link = Path(link)
+    with (link.parent / ".publish.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        return _publish_locked(files, link)
+
+
+def _publish_locked(files: dict[str, str], link: Path) -> tuple[str, bool]:
+    import hashlib
+
     root = link.parent
     sets = root / SETS_DIR
     sets.mkdir(parents=True, exist_ok=True)
