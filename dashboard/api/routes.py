@@ -9,6 +9,11 @@ costs a dictionary lookup; so are their compressed forms (br/gzip, made on first
 data are static, so successful responses carry ``Cache-Control: public`` and a content hash as
 ETag (If-None-Match → 304).
 
+Every table is a filter of the published data: ``/observations`` serves the one table of values
+(``AtlasData.values``; membership layers included, so ``?indicator=cis`` gives the status of every
+state and year), ``/memberships?year=`` its membership rows. In JSON a missing value is ``null``,
+never ``""``; each observation carries its notes as a list.
+
 Every error under the prefix is JSON ``{"error": code, "detail": message}``: bad parameters 400,
 unknown paths 404, wrong methods 405, anything unexpected 500 without a traceback. Routing errors
 never reach a blueprint's error handlers, hence a catch-all GET route (else Dash's own catch-all
@@ -36,8 +41,8 @@ from flask import Blueprint, Response, current_app, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.http import parse_etags
 
-from dashboard.core.config import AS_OF, FIRST_YEAR, GEODATA_DIR, ISO3, LAST_YEAR
-from dashboard.core.data import AtlasData
+from dashboard.core.config import FIRST_YEAR, GEODATA_DIR, ISO3, LAST_YEAR
+from dashboard.core.data import NOTE_JOIN, AtlasData
 
 API_PREFIX = "/api/v1"
 # Long enough for every indicator id at once (about 410 characters), short enough to refuse junk.
@@ -59,8 +64,8 @@ ERROR_CODES = ("bad_parameter", "missing_parameter", "unknown_parameter", "param
 
 INDICATOR_FIELDS = ("id", "group", "label", "short_label", "unit", "kind", "membership", "map",
                     "projection", "classes", "breaks", "per_1000", "per_1000_of", "source_ids",
-                    "source_short", "licence", "description", "years", "n_obs")
-OBSERVATION_COLUMNS = ("iso3", "country", "year", "indicator", "value", "category", "label", "unit",
+                    "source_short", "licence", "description", "caveats", "years", "n_obs")
+OBSERVATION_COLUMNS = ("iso3", "country", "year", "indicator", "value", "category", "class", "label", "unit",
                        "source_id", "source", "licence", "note")
 SPELL_COLUMNS = ("iso3", "country", "org", "status", "status_label", "member", "start_date",
                  "end_date", "basis", "source", "source_url", "note")
@@ -88,11 +93,14 @@ def _dumps(obj: Any) -> str:
 
 
 def _native(value: Any) -> Any:
-    """A plain Python value for JSON and CSV: numpy scalars unboxed, NaN and NA → None."""
+    """A plain Python value for JSON and CSV: numpy scalars unboxed; NaN, NA and the empty string
+    → None (null in JSON, an empty cell in CSV)."""
     if isinstance(value, np.generic):
         value = value.item()
-    if value is pd.NA or (isinstance(value, float) and not np.isfinite(value)):
+    if value is pd.NA or value == "" or (isinstance(value, float) and not np.isfinite(value)):
         return None
+    if isinstance(value, tuple):
+        return list(value)
     return value
 
 
@@ -118,13 +126,14 @@ class _Table:
     """A table ready to serve: each row serialised once as a JSON object and as a CSV line,
     plus the columns requests filter on as numpy arrays."""
 
-    def __init__(self, frame: pd.DataFrame, keys: Iterable[str] = ()) -> None:
+    def __init__(self, frame: pd.DataFrame, keys: Iterable[str] = (), json_only: Sequence[str] = ()) -> None:
         self.columns: tuple[str, ...] = tuple(str(c) for c in frame.columns)
         records = [[_native(v) for v in row] for row in frame.itertuples(index=False, name=None)]
         self.json_rows = np.array([_dumps(dict(zip(self.columns, r, strict=True))) for r in records] or [],
                                   dtype=object)
-        self.csv_lines = np.array([_csv_line(r) for r in records] or [], dtype=object)
-        self.header = _csv_line(self.columns)
+        csv_idx = [i for i, c in enumerate(self.columns) if c not in json_only]
+        self.csv_lines = np.array([_csv_line([r[i] for i in csv_idx]) for r in records] or [], dtype=object)
+        self.header = _csv_line([self.columns[i] for i in csv_idx])
         self.keys: dict[str, np.ndarray] = {k: np.asarray(frame[k].tolist()) for k in keys}
 
     def __len__(self) -> int:
@@ -343,11 +352,11 @@ class _Prepared:
     def __init__(self, data: AtlasData) -> None:
         self.data = data
         self.orgs = tuple(data.orgs)
-        self.indicator_ids = tuple(i for i in data.indicators if not data.is_membership(i))
+        self.indicator_ids = tuple(data.indicators)   # every layer, membership layers included
         src = data.sources
         self.source_refs = {
             row.source_id: {"source_id": row.source_id, "citation": row.citation,
-                            "licence": row.license_short, "url": row.url}
+                            "licence": row.license_short, "url": row.url or None}
             for row in src.itertuples(index=False)
         }
         self.indicators_doc = self._indicators()
@@ -385,6 +394,7 @@ class _Prepared:
                 "source_ids": ";".join(ind["source_ids"] or []), "source_short": ind["source_short"] or "",
                 "licence": ind["licence"] or "", "first_year": years[0], "last_year": years[1],
                 "n_obs": ind["n_obs"], "description": ind["description"] or "",
+                "caveats": " | ".join(ind.get("caveats") or []),
             })
         frame = pd.DataFrame(rows)
         for col in ("first_year", "last_year", "n_obs"):
@@ -392,28 +402,18 @@ class _Prepared:
         return frame
 
     def _observations(self) -> _Table:
+        """The one table of values, as published, with the state's name; notes as a list in JSON
+        and '; '-joined in 'note' (the only notes column of the CSV)."""
         data = self.data
-        obs = data.observations
-        labels = {(ind_id, str(c["id"])): c["label"]
-                  for ind_id in self.indicator_ids
-                  if data.indicators[ind_id]["kind"] == "categorical"
-                  for c in data.indicators[ind_id]["classes"] or []}
-        units = {i: data.indicators[i]["unit"] for i in self.indicator_ids}
+        v = data.values
         frame = pd.DataFrame({
-            "iso3": obs["iso3"],
-            "country": obs["iso3"].map(data.names_en),
-            "year": obs["year"],
-            "indicator": obs["indicator"],
-            "value": obs["value"],
-            "category": obs["category"],
-            "label": [labels.get((i, c), "") for i, c in zip(obs["indicator"], obs["category"], strict=True)],
-            "unit": obs["indicator"].map(units),
-            "source_id": obs["source_id"],
-            "source": obs["source_id"].map(data.source_short),
-            "licence": obs["source_id"].map(data.source_licence),
-            "note": obs["note"],
-        }, columns=list(OBSERVATION_COLUMNS))
-        return _Table(frame, keys=("indicator", "iso3", "year", "source_id"))
+            "iso3": v["iso3"], "country": v["iso3"].map(data.names_en), "year": v["year"],
+            "indicator": v["indicator"], "value": v["value"], "category": v["category"], "class": v["class"],
+            "label": v["label"], "unit": v["unit"], "source_id": v["source_id"], "source": v["source"],
+            "licence": v["licence"], "note": [NOTE_JOIN.join(n) for n in v["notes"]],
+            "notes": [list(n) for n in v["notes"]],
+        }, columns=[*OBSERVATION_COLUMNS, "notes"])
+        return _Table(frame, keys=("indicator", "iso3", "year", "source_id"), json_only=("notes",))
 
     def _memberships(self) -> tuple[_Table, _Table]:
         data = self.data
@@ -447,7 +447,8 @@ def create_api_blueprint(data: AtlasData) -> Blueprint:
             "endpoints": [f"{API_PREFIX}{path}" for path in doc["paths"]],
         }), JSON_TYPE),
         "openapi": _Body.of(_dumps(doc), JSON_TYPE),
-        "indicators.json": _Body.of(_envelope([("groups", data.groups), ("count", len(prep.indicators_doc)),
+        "indicators.json": _Body.of(_envelope([("groups", data.groups), ("rules", data.rules),
+                                               ("count", len(prep.indicators_doc)),
                                                ("indicators", prep.indicators_doc)]), JSON_TYPE),
         "indicators.csv": _Body.of(prep.indicators_csv, CSV_TYPE, "indicators.csv"),
         "sources.json": _Body.of(_envelope([("count", len(prep.sources)),
@@ -483,11 +484,6 @@ def create_api_blueprint(data: AtlasData) -> Blueprint:
             raise ApiError(400, "missing_parameter",
                            "parameter 'indicator' is required: one or more indicator ids, comma-separated "
                            f"({', '.join(prep.indicator_ids)})")
-        for item in args["indicator"].split(","):
-            if data.is_membership(item.strip()):
-                raise ApiError(400, "bad_parameter",
-                               f"parameter 'indicator': {item.strip()!r} is a membership layer; "
-                               f"use {API_PREFIX}/memberships?org={item.strip()}")
         ids = _choices("indicator", args["indicator"], prep.indicator_ids)
         iso3 = _choices("iso3", args["iso3"], ISO3, upper=True, canonical=True) if "iso3" in args else None
         lo, hi = _year_range(args)
@@ -502,7 +498,8 @@ def create_api_blueprint(data: AtlasData) -> Blueprint:
 
             def envelope() -> list[tuple[str, Any]]:
                 source_ids = sorted(set(table.keys["source_id"][idx].tolist()))
-                return [("indicator", list(ids)), ("count", len(idx)), ("rows", table.json_array(idx)),
+                return [("indicator", list(ids)), ("data_version", data.data_version), ("count", len(idx)),
+                        ("rows", table.json_array(idx)),
                         ("sources", [prep.source_refs[s] for s in source_ids if s in prep.source_refs])]
 
             name = "observations_" + ("-".join(ids) if len(ids) <= 3 else f"{len(ids)}_indicators")
@@ -656,7 +653,8 @@ def _ref(kind: str, name: str) -> dict[str, str]:
 
 
 def _str(description: str = "", **extra: Any) -> dict[str, Any]:
-    return {"type": "string", **({"description": description} if description else {}), **extra}
+    """A text field: a string, or null where the table has nothing."""
+    return {"type": ["string", "null"], **({"description": description} if description else {}), **extra}
 
 
 def _obj(props: Mapping[str, Any], *, required: Sequence[str] | None = None, description: str = "",
@@ -678,11 +676,11 @@ def _table_response(rows_schema: str, extra: Mapping[str, Any], description: str
 def openapi_document(data: AtlasData) -> dict[str, Any]:
     """The OpenAPI 3.1 description of the API; enums (indicator, organisation, state ids) come
     from ``data``."""
-    indicator_ids = [i for i in data.indicators if not data.is_membership(i)]
+    indicator_ids = list(data.indicators)
     orgs = list(data.orgs)
     year = {"type": "integer", "minimum": FIRST_YEAR, "maximum": LAST_YEAR}
     nullable_int = {"type": ["integer", "null"]}
-    text = {"type": "string"}
+    text = {"type": ["string", "null"], "description": "null where empty"}
 
     def list_param(name: str, enum: Sequence[str], description: str, example: list[str],
                    required: bool = False) -> dict[str, Any]:
@@ -704,12 +702,13 @@ def openapi_document(data: AtlasData) -> dict[str, Any]:
         "to": {"name": "to", "in": "query", "required": False,
                "description": f"Last year to keep (default {LAST_YEAR}).", "schema": year, "example": 2020},
         "indicator": list_param("indicator", indicator_ids,
-                                "Indicator ids, comma-separated (see /indicators). Membership layers are "
-                                "served by /memberships.", ["refugees_hosted"], required=True),
+                                "Layer ids, comma-separated (see /indicators). Membership layers (e.g. 'cis') "
+                                "give one status per state and year; their spells are served by /memberships.",
+                                ["refugees_hosted"], required=True),
         "org": list_param("org", orgs, "Organisation ids, comma-separated. Default: all.", ["cis"]),
         "year": {"name": "year", "in": "query", "required": False,
-                 "description": "If given, the status in force that year for each state (31 December, or "
-                                f"{AS_OF.isoformat()} for {AS_OF.year}) instead of the spells.",
+                 "description": "If given, the status of that year for each state instead of the spells. "
+                                + data.rules.get("membership_year", ""),
                  "schema": year, "example": 2009},
         "layer": {"name": "layer", "in": "path", "required": True, "description": "Boundary layer.",
                   "schema": {"type": "string", "enum": list(GEO_LAYERS)}, "example": "successor_states"},
@@ -735,6 +734,8 @@ def openapi_document(data: AtlasData) -> dict[str, Any]:
         "source_ids": {"type": "array", "items": text},
         "source_short": {"type": ["string", "null"]}, "licence": {"type": ["string", "null"]},
         "description": {"type": ["string", "null"]},
+        "caveats": {"type": ["array", "null"], "items": {"type": "string"},
+                    "description": "what the layer can and cannot tell (rules.yaml)"},
         "years": {"type": ["array", "null"], "items": year, "minItems": 2, "maxItems": 2,
                   "description": "[first, last] year with data; null for membership layers"},
         "n_obs": nullable_int,
@@ -743,11 +744,18 @@ def openapi_document(data: AtlasData) -> dict[str, Any]:
         "iso3": {"type": "string", "enum": list(ISO3)}, "country": text, "year": year,
         "indicator": {"type": "string", "enum": indicator_ids},
         "value": {"type": ["number", "null"], "description": "the published number; null for codes"},
-        "category": _str("category id for categorical indicators, else empty"),
-        "label": _str("category label, else empty"), "unit": text,
-        "source_id": text, "source": _str("short name of the source"), "licence": text,
-        "note": _str("caveat for this value, may be empty"),
-    })
+        "category": {"type": ["string", "null"],
+                     "description": "category id (or membership status) of a categorical layer, else null"},
+        "class": _str("legend class: the category id, or the index of the numeric class from the breaks"),
+        "label": _str("the legend label of the class"), "unit": _str(),
+        "source_id": _str(), "source": _str("short name of the source (memberships: the spell's source)"),
+        "licence": _str(),
+        "note": {"type": ["string", "null"], "description": "the notes joined by '; ', null if none"},
+        "notes": {"type": "array", "items": {"type": "string"},
+                  "description": "every note on this value (JSON only): published zero, provisional, "
+                                 "projected denominator, series break, change of source; memberships: basis"},
+    }, required=["iso3", "country", "year", "indicator", "value", "category", "class", "label", "unit",
+                 "source_id", "source", "licence", "note", "notes"])
     spell = _obj({
         "iso3": {"type": "string", "enum": list(ISO3)}, "country": text, "org": {"type": "string", "enum": orgs},
         "status": text, "status_label": text, "member": {"type": ["boolean", "null"]},
@@ -782,10 +790,14 @@ def openapi_document(data: AtlasData) -> dict[str, Any]:
         "Source": source, "FeatureCollection": geojson,
         "IndicatorsResponse": _obj({
             "groups": {"type": "array", "items": _obj({"id": text, "label": text})},
+            "rules": {"type": "object", "additionalProperties": {"type": "string"},
+                      "description": "the rules of the atlas (membership year, missing values, …), as shown "
+                                     "in the sources tab"},
             "count": {"type": "integer", "minimum": 0},
             "indicators": {"type": "array", "items": _ref("schemas", "Indicator")}}),
         "ObservationsResponse": _table_response("Observation", {
             "indicator": {"type": "array", "items": {"type": "string", "enum": indicator_ids}},
+            "data_version": {"type": "string", "description": "version of the published data"},
             "sources": {"type": "array", "items": _ref("schemas", "SourceRef")}},
             "Tidy observations, in the order of data/processed/observations.csv"),
         "MembershipsResponse": _obj({
@@ -834,14 +846,17 @@ def openapi_document(data: AtlasData) -> dict[str, Any]:
                           "Every layer of the atlas, membership layers included, with legend classes, "
                           "class breaks, sources, licence and year range. In CSV, lists are ';'-joined and "
                           "'years' becomes first_year/last_year.", ["format"], "IndicatorsResponse"),
-        "/observations": op("getObservations", "Indicator values",
-                            "Tidy rows (one per state, year and indicator), filtered by indicator, state "
-                            "and years; missing values are absent, published zeros stay 0; codes have a "
-                            "null value and a category.", ["indicator", "iso3", "from", "to", "format"],
+        "/observations": op("getObservations", "Values of any layer",
+                            "Rows of the published table of values (one per state, year and layer), filtered "
+                            "by layer, state and years; missing values are absent, published zeros stay 0; "
+                            "codes and membership statuses have a null value and a category. Each row has "
+                            "its class, legend label, unit, source, licence and notes.",
+                            ["indicator", "iso3", "from", "to", "format"],
                             "ObservationsResponse"),
         "/memberships": op("getMemberships", "Membership history",
-                           "Without 'year': the curated spells. With 'year': the status in force that year "
-                           "for every state (31 December rule) with the status label and its basis.",
+                           "Without 'year': the curated spells. With 'year': the status of that year for "
+                           "every state, with the status label and its basis. "
+                           + data.rules.get("membership_year", ""),
                            ["org", "iso3", "year", "format"], "MembershipsResponse"),
         "/events": op("getEvents", "Dated events",
                       "Events between 'from' and 'to'; with 'iso3', only events naming one of these "

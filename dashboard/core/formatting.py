@@ -4,14 +4,7 @@ from __future__ import annotations
 
 import math
 
-
-def fmt_number(v: float) -> str:
-    """Compact, readable numbers: 1,000 / 0.5 / −10 (typographic minus)."""
-    if float(v).is_integer():
-        s = f"{int(v):,}"
-    else:
-        s = f"{v:,.3f}".rstrip("0").rstrip(".")
-    return s.replace("-", "−")
+from dashboard.core.numbers import fmt_number
 
 
 def fmt_value(value: float | None, unit: str) -> str:

@@ -3,14 +3,17 @@
 Pure functions (no Dash): the data tab and the download menu call them, and the tests compare
 every file they produce with the frame it claims to contain.
 
-Every table here has the columns of ``VIEW_COLUMNS``: one row per state, year and indicator.
+Every table here is a filter of the published table of values (``AtlasData.values``, written
+by the pipeline), in the columns of ``VIEW_COLUMNS``: one row per state, year and indicator.
 ``label`` is the indicator's label; ``category``/``category_label`` carry the class of a
 categorical value (for membership layers: the status id and its label, with ``value`` empty);
 ``source`` is the short name of the source (for memberships: the source of the spell in force)
-and ``note`` a caveat (for memberships: the legal basis of the status).
+and ``note`` the row's notes joined by "; " (for memberships: the legal basis of the status).
+Rules and caveats come from the published catalogue (``AtlasData.rules``, each layer's
+``caveats``), written once in ``data/sources/curated/rules.yaml``.
 
-All outputs are deterministic: the same data give the same bytes (fixed timestamps in the XLSX
-and the zip, entries sorted).
+All outputs are deterministic: the same data (and, for the XLSX, the same export date) give the
+same bytes (fixed timestamps in the XLSX and the zip, entries sorted).
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ from typing import Any
 import pandas as pd
 
 from dashboard.core.config import AS_OF, FIRST_YEAR, GEODATA_DIR, ISO3, LAST_YEAR, PROCESSED_DIR, REGIONS
-from dashboard.core.data import AtlasData
+from dashboard.core.data import NOTE_JOIN, AtlasData
 
 VIEW_COLUMNS: tuple[str, ...] = (
     "iso3", "country", "year", "indicator", "label", "value", "category", "category_label", "unit",
@@ -38,7 +41,8 @@ TEXT_COLUMNS: tuple[str, ...] = tuple(c for c in VIEW_COLUMNS if c not in NUMERI
 NO_DATA_LABEL = "No data"  # the legend's label for a state without a value (as on the map)
 MEMBERSHIP_SOURCE_ID = "atlas_memberships"
 
-# The moment every generated file claims as its creation time: the atlas's reference date.
+# The timestamp of the dataset zip's entries: the atlas's reference date (the zip holds the
+# published files as they are). An XLSX says the day it was exported (``to_xlsx_bytes``).
 EXPORT_TIMESTAMP = dt.datetime(AS_OF.year, AS_OF.month, AS_OF.day, 0, 0, 0)
 _ZIP_DATE = (AS_OF.year, AS_OF.month, AS_OF.day, 0, 0, 0)
 
@@ -64,24 +68,9 @@ COLUMN_NOTES: dict[str, str] = {
     "source": "short name of the source (membership rows: the source cited for the status in force)",
     "source_id": "key into the sources sheet / sources.csv",
     "licence": "licence of the source, in short",
-    "note": "caveat on this value (published zero, provisional, series break); membership rows: legal basis",
+    "note": "the row's notes, '; '-separated (published zero, provisional, projected denominator, series "
+            "break, change of source); membership rows: legal basis",
 }
-
-MEMBERSHIP_RULE = (
-    "A membership layer gives one status per state and year: the status of the spell in force on "
-    f"31 December of that year (for {AS_OF.year}, still running, the status on {AS_OF.isoformat()}). "
-    "Years no spell covers take the organisation's default status, usually 'not a member'."
-)
-FREEDOM_HOUSE_RULE = (
-    "Freedom House rows are dated by the year assessed: the Freedom in the World edition of year N "
-    "describes year N-1. The values for 2025 come from a second-hand copy of the 2026 edition and are "
-    "provisional."
-)
-MISSING_RULE = (
-    "A state-year without a published value is absent from long tables and shown as 'No data' in the view "
-    "of a year; it is never a 0. A 0 that a publisher printed stays 0, with a note where it may mean "
-    "'not reported'."
-)
 
 
 # --------------------------------------------------------------------------- rows
@@ -109,34 +98,15 @@ def layer_rows(data: AtlasData, layer_id: str) -> pd.DataFrame:
 
 def _build_layer_rows(data: AtlasData, layer_id: str) -> pd.DataFrame:
     layer = data.indicators[layer_id]
-    class_labels = {str(c["id"]): c["label"] for c in layer.get("classes") or []}
-    if data.is_membership(layer_id):
-        rows = data.status[data.status["org"] == layer_id]
-        fallback = data.source_short.get(MEMBERSHIP_SOURCE_ID, MEMBERSHIP_SOURCE_ID)
-        frame = _text_frame({
-            "iso3": rows["iso3"], "country": rows["iso3"].map(data.names_en), "year": rows["year"],
-            "indicator": layer_id, "label": layer["label"], "value": math.nan,
-            "category": rows["status"], "category_label": rows["status"].map(class_labels),
-            "unit": layer["unit"],
-            "source": [s or fallback for s in rows["source"]],
-            "source_id": MEMBERSHIP_SOURCE_ID,
-            "licence": data.source_licence.get(MEMBERSHIP_SOURCE_ID, ""),
-            "note": rows["basis"],
-        })
-    else:
-        rows = data.observations[data.observations["indicator"] == layer_id]
-        categorical = layer["kind"] == "categorical"
-        frame = _text_frame({
-            "iso3": rows["iso3"], "country": rows["iso3"].map(data.names_en), "year": rows["year"],
-            "indicator": layer_id, "label": layer["label"], "value": rows["value"],
-            "category": rows["category"],
-            "category_label": [class_labels.get(c, c) if categorical and c else "" for c in rows["category"]],
-            "unit": layer["unit"],
-            "source": rows["source_id"].map(data.source_short).fillna(rows["source_id"]),
-            "source_id": rows["source_id"],
-            "licence": rows["source_id"].map(data.source_licence),
-            "note": rows["note"],
-        })
+    rows = data.layer_values(layer_id)
+    frame = _text_frame({
+        "iso3": rows["iso3"], "country": rows["iso3"].map(data.names_en), "year": rows["year"],
+        "indicator": layer_id, "label": layer["label"], "value": rows["value"],
+        "category": rows["category"],
+        "category_label": [lab if cat else "" for cat, lab in zip(rows["category"], rows["label"], strict=True)],
+        "unit": rows["unit"], "source": rows["source"], "source_id": rows["source_id"],
+        "licence": rows["licence"], "note": [NOTE_JOIN.join(n) for n in rows["notes"]],
+    })
     order = {iso3: i for i, iso3 in enumerate(ISO3)}
     frame = frame.assign(_o=frame["iso3"].map(order)).sort_values(["_o", "year"], kind="stable")
     return frame.drop(columns="_o").reset_index(drop=True)
@@ -265,10 +235,16 @@ def sources_used(df: pd.DataFrame, data: AtlasData, extra: Iterable[str] = ()) -
     return src.reset_index(drop=True)
 
 
-def _notes(df: pd.DataFrame, data: AtlasData, title: str) -> list[tuple[str, str]]:
+def _rule(data: AtlasData, key: str) -> str:
+    return data.rules.get(key, "")
+
+
+def _notes(df: pd.DataFrame, data: AtlasData, title: str, exported_on: dt.date) -> list[tuple[str, str]]:
     notes: list[tuple[str, str]] = [
         ("Title", title),
-        ("Data as of", f"{AS_OF.isoformat()} (the atlas's reference date; also the export date of this file)"),
+        ("Exported on", exported_on.isoformat()),
+        ("Data as of", f"{AS_OF.isoformat()} (the atlas's reference date)"),
+        ("Data version", data.data_version),
         ("Rows", f"{len(df)}"),
     ]
     ids = list(dict.fromkeys(df["indicator"])) if "indicator" in df.columns else []
@@ -279,10 +255,13 @@ def _notes(df: pd.DataFrame, data: AtlasData, title: str) -> list[tuple[str, str
         notes.append((f"Layer: {ind['label']}",
                       f"{ind['description']} Unit: {ind['unit']}. Source: {ind['source_short']}. "
                       f"Licence: {ind['licence']}."))
+        if ind.get("caveats"):
+            notes.append((f"Caveats: {ind['label']}", " ".join(ind["caveats"])))
     notes += [
-        ("Membership years", MEMBERSHIP_RULE),
-        ("Freedom House years", FREEDOM_HOUSE_RULE),
-        ("Missing values", MISSING_RULE),
+        ("Membership years", _rule(data, "membership_year")),
+        ("Freedom House years", _rule(data, "freedom_house_years")),
+        ("Missing values", _rule(data, "missing")),
+        ("Notes", _rule(data, "notes")),
         ("Licences", "Each value keeps the licence of its source (sheet 'sources'). Cite the sources, "
                      "and the atlas for the membership history and the events."),
     ]
@@ -290,23 +269,28 @@ def _notes(df: pd.DataFrame, data: AtlasData, title: str) -> list[tuple[str, str
     return notes
 
 
-def _fixed_zip(raw: bytes) -> bytes:
-    """A zip archive rewritten with every entry's timestamp set to the export timestamp (order
-    and content unchanged), so equal content gives equal bytes."""
+def _fixed_zip(raw: bytes, date_time: tuple[int, int, int, int, int, int] = _ZIP_DATE) -> bytes:
+    """A zip archive rewritten with every entry's timestamp set to ``date_time`` (order and
+    content unchanged), so equal content gives equal bytes."""
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(raw)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
         for info in src.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=_ZIP_DATE)
+            fixed = zipfile.ZipInfo(info.filename, date_time=date_time)
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = 0o644 << 16
             dst.writestr(fixed, src.read(info.filename))
     return out.getvalue()
 
 
-def to_xlsx_bytes(df: pd.DataFrame, data: AtlasData, title: str) -> bytes:
+def to_xlsx_bytes(df: pd.DataFrame, data: AtlasData, title: str, exported_on: dt.date | None = None) -> bytes:
     """An Excel workbook: sheet 'data' (the frame, header row first), 'sources' (citation,
-    licence and URL of every source the rows use) and 'notes' (layer descriptions, the year
-    rules, the export date). Deterministic bytes."""
+    licence and URL of every source the rows use) and 'notes' (layer descriptions and caveats,
+    the year rules, the export date, the data version). ``exported_on`` (default: today, UTC) is
+    the date the notes and the file's properties give; the same frame and date give the same
+    bytes."""
+    if exported_on is None:
+        exported_on = dt.datetime.now(dt.UTC).date()
+    stamp = dt.datetime(exported_on.year, exported_on.month, exported_on.day, 0, 0, 0)
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
     from openpyxl.writer.excel import ExcelWriter
@@ -342,7 +326,7 @@ def to_xlsx_bytes(df: pd.DataFrame, data: AtlasData, title: str) -> bytes:
 
     ws_notes = wb.create_sheet("notes")
     ws_notes.append(["item", "text"])
-    for item, text in _notes(df, data, title):
+    for item, text in _notes(df, data, title, exported_on):
         ws_notes.append([item, text])
     for cell in ws_notes[1]:
         cell.font = bold
@@ -353,13 +337,13 @@ def to_xlsx_bytes(df: pd.DataFrame, data: AtlasData, title: str) -> bytes:
 
     wb.properties.title = title
     wb.properties.creator = "Atlas of the former Soviet space"
-    wb.properties.created = EXPORT_TIMESTAMP
-    wb.properties.modified = EXPORT_TIMESTAMP
+    wb.properties.created = stamp
+    wb.properties.modified = stamp
     raw = io.BytesIO()
     # ExcelWriter directly: openpyxl's save_workbook would stamp 'modified' with the current time.
     with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as archive:
         ExcelWriter(wb, archive).write_data()
-    return _fixed_zip(raw.getvalue())
+    return _fixed_zip(raw.getvalue(), (stamp.year, stamp.month, stamp.day, 0, 0, 0))
 
 
 # --------------------------------------------------------------------------- GeoJSON
@@ -394,17 +378,17 @@ def to_geojson_bytes(df: pd.DataFrame, data: AtlasData) -> bytes:
 # --------------------------------------------------------------------------- the whole dataset
 
 FILE_NOTES: dict[str, str] = {
-    "observations.csv": "every indicator value as published, one row per state, year and indicator "
-                        "(iso3, year, indicator, value, category, source_id, note)",
+    "observations.csv": "the table of values: every value of every layer (membership statuses included), one "
+                        "row per state, year and layer (iso3, year, indicator, value, category, class, label, "
+                        "unit, source_id, source, licence, notes; notes ' | '-separated)",
     "indicators.json": "the indicator catalogue: labels, units, legend classes and breaks, sources, "
-                       "licence, description, years covered",
+                       "licence, description, caveats, years covered; and the rules",
     "organisations.json": "the regional organisations and the statuses a state can hold in each",
     "memberships.csv": "the curated membership spells with start and end dates, legal basis, source and URL",
-    "membership_status.csv": "one status per state, organisation and year, derived from the spells "
-                             "(31 December rule)",
     "events.csv": "dated events in our own words, each with its source",
     "sources.csv": "the sources catalogue: title, publisher, version, URL, licence, citation, what it feeds",
-    "manifest.json": "SHA-256 of every input of the build and row counts of every output",
+    "manifest.json": "the data version, SHA-256 of every input and output of the build, row counts, "
+                     "and the stages (snapshots, tidy steps, publish)",
     "successor_states.geojson": "the 15 states on internationally recognised borders (Crimea in Ukraine)",
     "context.geojson": "neighbouring countries, drawn grey behind the states",
     "contested.geojson": "contested territories with the years they apply (year_from, year_to), an "
@@ -439,7 +423,8 @@ def dataset_readme(data: AtlasData, names: Sequence[str]) -> str:
         "Atlas of the former Soviet space - dataset",
         "=" * 42,
         "",
-        f"Data as of {AS_OF.isoformat()} (the atlas's reference date). This archive holds every table the",
+        f"Data as of {AS_OF.isoformat()} (the atlas's reference date), data version {data.data_version}.",
+        "This archive holds every table the",
         "atlas loads and the boundary layers it draws, exactly as they are in the atlas's repository",
         f"(same paths, same bytes). It covers the 15 successor states of the USSR, {FIRST_YEAR}-{LAST_YEAR}.",
         "",
@@ -462,9 +447,10 @@ def dataset_readme(data: AtlasData, names: Sequence[str]) -> str:
     for paragraph in (
         "Units are in indicators.json: counts are persons, *_per_1000 are per 1,000 residents (end-year "
         "stock divided by the UN 1 July population), indices and ratings as published.",
-        MISSING_RULE,
-        MEMBERSHIP_RULE,
-        FREEDOM_HOUSE_RULE,
+        _rule(data, "missing"),
+        _rule(data, "membership_year"),
+        _rule(data, "freedom_house_years"),
+        _rule(data, "notes"),
         "UN WPP net migration and population are modelled estimates for 1991-2023; the 2024-2025 "
         "medium-variant projections are separate indicators (*_projection) and are never mixed in.",
         "V-Dem version 16 rows (vdem_row, vdem_polyarchy) were transcribed second-hand and are provisional; "

@@ -8,10 +8,11 @@ from typing import Any
 
 import pandas as pd
 
-from dashboard.core.formatting import fmt_number
-from dashboard.core.palettes import PALETTE_NAMES, colours
+from dashboard.core.numbers import fmt_number
 from dashboard.pipeline import BuildError
+from dashboard.pipeline.colours import Palettes
 from dashboard.pipeline.readers import read_csv, read_yaml
+from dashboard.pipeline.rules import Rules
 
 SOURCE_COLUMNS = ["source_id", "short_name", "title", "publisher", "version", "url", "license",
                   "license_short", "citation", "notes", "feeds"]
@@ -28,7 +29,10 @@ def class_labels(breaks: list[float]) -> list[str]:
     return labels
 
 
-def load_indicator_specs(path: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def load_indicator_specs(path: Path, palettes: Palettes | None = None,
+                         rules: Rules | None = None) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    path = Path(path)
+    palettes = palettes or Palettes(path.parent)
     spec = read_yaml(path)
     groups, indicators = spec.get("groups"), spec.get("indicators")
     if not groups or not indicators:
@@ -46,7 +50,7 @@ def load_indicator_specs(path: Path) -> tuple[list[dict[str, Any]], list[dict[st
             raise BuildError(path, f"{ind['id']}: unknown group {ind['group']!r}")
         if ind["kind"] not in KINDS:
             raise BuildError(path, f"{ind['id']}: unknown kind {ind['kind']!r}")
-        if ind["palette"] not in PALETTE_NAMES:
+        if ind["palette"] not in palettes.names:
             raise BuildError(path, f"{ind['id']}: unknown palette {ind['palette']!r}")
         if ind["kind"] == "categorical" and not ind.get("categories"):
             raise BuildError(path, f"{ind['id']}: categorical indicator without categories")
@@ -54,20 +58,22 @@ def load_indicator_specs(path: Path) -> tuple[list[dict[str, Any]], list[dict[st
             breaks = (ind.get("scale") or {}).get("breaks")
             if not breaks or sorted(breaks) != breaks or len(set(breaks)) != len(breaks):
                 raise BuildError(path, f"{ind['id']}: scale.breaks must be strictly increasing")
+        if rules is not None:
+            rules.resolve_caveats(ind.get("caveats") or [], ind["id"])
     return groups, indicators
 
 
-def _classes(ind: dict[str, Any]) -> list[dict[str, Any]]:
+def _classes(ind: dict[str, Any], palettes: Palettes) -> list[dict[str, Any]]:
     if ind["kind"] == "categorical":
         cats = ind["categories"]
-        cols = colours(ind["palette"], len(cats))
+        cols = palettes.colours(ind["palette"], len(cats))
         return [{"id": str(c["value"]), "label": c["label"], "color": col}
                 for c, col in zip(cats, cols, strict=True)]
     breaks = ind["scale"]["breaks"]
     labels = ind["scale"].get("labels") or class_labels(breaks)
     if len(labels) != len(breaks) + 1:
         raise BuildError("indicators.yaml", f"{ind['id']}: {len(breaks) + 1} labels needed")
-    cols = colours(ind["palette"], len(labels))
+    cols = palettes.colours(ind["palette"], len(labels))
     return [{"id": str(i), "label": lab, "color": col}
             for i, (lab, col) in enumerate(zip(labels, cols, strict=True))]
 
@@ -79,9 +85,13 @@ def indicator_catalogue(
     observations: pd.DataFrame,
     short_names: dict[str, str],
     licences: dict[str, str],
+    palettes: Palettes,
+    rules: Rules,
 ) -> dict[str, Any]:
-    """The catalogue written to data/processed/indicators.json."""
+    """The catalogue written to data/processed/indicators.json: the layers (with their legend
+    classes and caveats) and the rules every reader shows."""
     out: list[dict[str, Any]] = []
+    membership_caveats = rules.resolve_caveats(rules.membership_caveats, "membership_caveats")
     for org in orgs:
         out.append({
             "id": org["id"], "group": "membership", "label": org["name"],
@@ -95,6 +105,7 @@ def indicator_catalogue(
             "source_short": short_names["atlas_memberships"],
             "licence": licences["atlas_memberships"],
             "description": org["description"],
+            "caveats": membership_caveats,
             "years": None, "n_obs": None,
         })
     for ind in specs:
@@ -106,17 +117,18 @@ def indicator_catalogue(
             "id": ind["id"], "group": ind["group"], "label": ind["label"],
             "short_label": ind["short_label"], "unit": ind["unit"], "kind": ind["kind"],
             "map": bool(ind.get("map", True)), "projection": bool(ind.get("projection", False)),
-            "palette": ind["palette"], "classes": _classes(ind),
+            "palette": ind["palette"], "classes": _classes(ind, palettes),
             "breaks": (ind.get("scale") or {}).get("breaks"),
             "per_1000": ind.get("per_1000"), "per_1000_of": ind.get("per_1000_of"),
             "source_ids": src_ids,
             "source_short": "; ".join(dict.fromkeys(short_names[s] for s in src_ids)),
             "licence": "; ".join(dict.fromkeys(licences[s] for s in src_ids)),
             "description": " ".join(str(ind["description"]).split()),
+            "caveats": rules.resolve_caveats(ind.get("caveats") or [], ind["id"]),
             "years": [int(obs["year"].min()), int(obs["year"].max())],
             "n_obs": len(obs),
         })
-    return {"groups": groups, "indicators": out}
+    return {"groups": groups, "rules": rules.rules, "indicators": out}
 
 
 def sources_catalogue(

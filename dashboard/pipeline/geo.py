@@ -330,7 +330,11 @@ def read_names(path: Path = NAMES_FILE) -> dict[str, tuple[str, str]]:
 
 
 def read_sources(src_dir: Path, names_path: Path = NAMES_FILE) -> Sources:
+    from dashboard.pipeline.snapshots import verify
+
     paths = {name: src_dir / name for name in SOURCE_FILES}
+    for path in paths.values():
+        verify(path, src_dir)  # the sha256 in <file>.meta.yml, before anything is read
     admin0 = _read_features(paths[ADMIN0_FILE])
     breakaway = _read_features(paths[BREAKAWAY_FILE])
     admin1 = _read_features(paths[ADMIN1_FILE])

@@ -14,8 +14,8 @@ from typing import Any
 import pandas as pd
 
 from dashboard.core.config import CURATED_DIR, ISO3, YEARS, status_reference_date
-from dashboard.core.palettes import membership_colours
 from dashboard.pipeline import BuildError
+from dashboard.pipeline.colours import Palettes
 from dashboard.pipeline.readers import read_csv, read_yaml
 
 SPELL_COLUMNS = ["iso3", "org", "status", "start_date", "end_date", "basis", "source",
@@ -36,7 +36,7 @@ def _date(value: Any, path: Path, row: int, column: str) -> dt.date | None:
         raise BuildError(path, f"row {row}: {column} {value!r} is not a YYYY-MM-DD date") from exc
 
 
-def load_org(yaml_path: Path) -> dict[str, Any]:
+def load_org(yaml_path: Path, palettes: Palettes | None = None) -> dict[str, Any]:
     """An organisation's metadata with its ordered statuses (and their colours)."""
     meta = read_yaml(yaml_path)
     for key in ("id", "name", "short_name", "description", "statuses", "default_status"):
@@ -55,7 +55,8 @@ def load_org(yaml_path: Path) -> dict[str, Any]:
             raise BuildError(yaml_path, f"status {s['id']!r} has no label")
         s["default"] = s["id"] == meta["default_status"]
         s["member"] = bool(s.get("member", False))
-    for s, colour in zip(statuses, membership_colours(statuses), strict=True):
+    palettes = palettes or Palettes(yaml_path.parent.parent)
+    for s, colour in zip(statuses, palettes.membership_colours(statuses), strict=True):
         s["color"] = colour
     return {
         "id": meta["id"],
@@ -111,26 +112,41 @@ def load_spells(csv_path: Path, org: dict[str, Any]) -> pd.DataFrame:
     return df
 
 
+def _spells_by_state(spells: pd.DataFrame) -> dict[str, list[tuple[Any, ...]]]:
+    out: dict[str, list[tuple[Any, ...]]] = {}
+    cols = ("_start", "_end", "status", "basis", "source")
+    for iso3, *rec in zip(spells["iso3"], *(spells[c] for c in cols), strict=True):
+        out.setdefault(iso3, []).append(tuple(rec))
+    return out
+
+
 def status_on(spells: pd.DataFrame, iso3: str, org: dict[str, Any], day: dt.date) -> dict[str, str]:
     """The spell in force for a state on a day, or the default status."""
-    mine = spells[(spells["iso3"] == iso3) & (spells["_start"] <= day)]
-    for _, rec in mine.iterrows():
-        if rec["_end"] is None or rec["_end"] >= day:
-            return {"status": rec["status"], "basis": rec["basis"], "source": rec["source"]}
+    return _status_on(_spells_by_state(spells).get(iso3, []), org, day)
+
+
+def _status_on(mine: list[tuple[Any, ...]], org: dict[str, Any], day: dt.date) -> dict[str, str]:
+    for start, end, status, basis, source in mine:
+        if start <= day and (end is None or end >= day):
+            return {"status": status, "basis": basis, "source": source}
     return {"status": org["default_status"], "basis": "", "source": ""}
 
 
 def yearly_status(spells: pd.DataFrame, org: dict[str, Any]) -> pd.DataFrame:
+    """One status per state and year: the spell in force on the year's reference day
+    (``config.status_reference_date``: 31 December, or AS_OF for the current year)."""
+    by_state = _spells_by_state(spells)
     rows = []
     for iso3 in ISO3:
+        mine = by_state.get(iso3, [])
         for year in YEARS:
             rows.append({"iso3": iso3, "org": org["id"], "year": year,
-                         **status_on(spells, iso3, org, status_reference_date(year))})
+                         **_status_on(mine, org, status_reference_date(year))})
     return pd.DataFrame(rows, columns=STATUS_COLUMNS)
 
 
-def build_memberships(curated_dir: Path = CURATED_DIR) -> tuple[list[dict[str, Any]], pd.DataFrame,
-                                                                 pd.DataFrame, list[Path]]:
+def build_memberships(curated_dir: Path = CURATED_DIR, palettes: Palettes | None = None
+                      ) -> tuple[list[dict[str, Any]], pd.DataFrame, pd.DataFrame, list[Path]]:
     """(organisations, spells, yearly statuses, files read)."""
     folder = Path(curated_dir) / "memberships"
     orgs: list[dict[str, Any]] = []
@@ -144,7 +160,7 @@ def build_memberships(curated_dir: Path = CURATED_DIR) -> tuple[list[dict[str, A
     extra = [o for o in present if o not in ORG_ORDER]
     for org_id in ORG_ORDER + extra:
         yaml_path, csv_path = folder / f"{org_id}.yaml", folder / f"{org_id}.csv"
-        org = load_org(yaml_path)
+        org = load_org(yaml_path, palettes)
         spells = load_spells(csv_path, org)
         orgs.append(org)
         spell_frames.append(spells)

@@ -71,3 +71,22 @@ def check_status_table(status: pd.DataFrame, orgs: list[dict[str, Any]]) -> None
         bad = rows[~rows["status"].isin(allowed)]
         if len(bad):
             _fail(where, f"{org['id']}: status not in the catalogue", bad)
+
+
+def check_values(values: pd.DataFrame, catalogue: dict[str, Any]) -> None:
+    """The one table: one row per state, year and layer; every class and label from the catalogue;
+    a unit, source and licence on every row."""
+    where = "observations (the table of values)"
+    dup = values[values.duplicated(["iso3", "year", "indicator"], keep=False)]
+    if len(dup):
+        _fail(where, "duplicate (iso3, year, indicator)", dup)
+    layers = {i["id"]: i for i in catalogue["indicators"]}
+    for ind_id, rows in values.groupby("indicator", sort=False):
+        classes = {str(c["id"]): c["label"] for c in layers[ind_id]["classes"]}
+        bad = rows[[classes.get(c) != lab for c, lab in zip(rows["class"], rows["label"], strict=True)]]
+        if len(bad):
+            _fail(where, f"{ind_id}: class or label not in the catalogue", bad)
+    for col in ("unit", "source_id", "source", "licence"):
+        bad = values[values[col].isna() | (values[col].astype(str) == "")]
+        if len(bad):
+            _fail(where, f"empty {col}", bad)

@@ -23,8 +23,14 @@ from dashboard.core.config import FIRST_YEAR, GEODATA_DIR, ISO3, LAST_YEAR, PROC
 from dashboard.core.data import get_data
 
 API = "/api/v1"
-OBS_COLUMNS = ["iso3", "country", "year", "indicator", "value", "category", "label", "unit",
+OBS_COLUMNS = ["iso3", "country", "year", "indicator", "value", "category", "class", "label", "unit",
                "source_id", "source", "licence", "note"]
+ORGS = ("cis", "csto", "eurasian", "union_state", "central_asian", "guam", "sco", "eu", "nato", "eap")
+
+
+def _nulls(values: list[Any]) -> list[Any]:
+    """Empty texts as the JSON gives them: null."""
+    return [None if v == "" else v for v in values]
 
 
 @pytest.fixture(scope="module")
@@ -38,9 +44,11 @@ def _read(name: str) -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def obs() -> pd.DataFrame:
+    """The published table of values (every layer), notes as lists and '; '-joined in 'note'."""
     frame = _read("observations.csv")
     frame["category"] = frame["category"].fillna("").astype(str)
-    frame["note"] = frame["note"].fillna("")
+    frame["notes"] = [n.split(" | ") if isinstance(n, str) and n else [] for n in frame["notes"]]
+    frame["note"] = ["; ".join(n) for n in frame["notes"]]
     return frame
 
 
@@ -141,9 +149,11 @@ def test_observations_one_indicator_equals_processed_table(client: Any, obs: pd.
     assert doc["indicator"] == ["refugees_hosted"]
     assert doc["count"] == len(want) == len(doc["rows"]) > 400
     got = pd.DataFrame(doc["rows"])
-    assert list(got.columns) == OBS_COLUMNS
-    for col in ("iso3", "year", "indicator", "category", "source_id", "note"):
-        assert got[col].tolist() == want[col].tolist(), col
+    assert list(got.columns) == [*OBS_COLUMNS, "notes"]
+    for col in ("iso3", "year", "indicator", "category", "source_id", "note", "class", "label", "unit"):
+        assert [r[col] for r in doc["rows"]] == _nulls(want[col].astype(str).tolist() if col == "class" else
+                                                       want[col].tolist()), col
+    assert got["notes"].tolist() == want["notes"].tolist()
     assert got["value"].tolist() == want["value"].tolist()
     assert set(got["unit"]) == {"persons"}
     assert got["country"].iloc[0] == "Armenia"
@@ -197,9 +207,49 @@ def test_observations_filters(client: Any, obs: pd.DataFrame) -> None:
 
 def test_observations_empty_selection(client: Any) -> None:
     doc = _ok_json(client, f"{API}/observations?indicator=polity2&from=2024")
-    assert doc == {"indicator": ["polity2"], "count": 0, "rows": [], "sources": []}
+    assert doc == {"indicator": ["polity2"], "data_version": get_data().data_version, "count": 0, "rows": [],
+                   "sources": []}
     body = _ok_csv(client, f"{API}/observations?indicator=polity2&from=2024&format=csv", "observations_polity2")
     assert body.decode().strip().split(",") == OBS_COLUMNS
+
+
+def test_observations_of_a_membership_layer(client: Any, obs: pd.DataFrame) -> None:
+    """Membership statuses are rows of their layers in the one table: ?indicator=cis works."""
+    doc = _ok_json(client, f"{API}/observations?indicator=cis&iso3=GEO&from=2008&to=2010")
+    rows = {r["year"]: r for r in doc["rows"]}
+    assert sorted(rows) == [2008, 2009, 2010]
+    assert rows[2008]["category"] == "charter_member" and rows[2009]["category"] == "withdrawn"
+    assert rows[2009]["class"] == "withdrawn" and rows[2009]["value"] is None
+    assert rows[2009]["unit"] == "status" and rows[2009]["source_id"] == "atlas_memberships"
+    assert rows[2009]["notes"] and rows[2009]["note"] == rows[2009]["notes"][0]
+    assert [s["source_id"] for s in doc["sources"]] == ["atlas_memberships"]
+    every = _ok_json(client, f"{API}/observations?indicator=cis")
+    assert every["count"] == 15 * len(range(FIRST_YEAR, LAST_YEAR + 1))
+
+
+def test_json_gives_null_not_empty_text(client: Any) -> None:
+    for url in (f"{API}/observations?indicator=idps,fh_status,cis", f"{API}/memberships", f"{API}/events",
+                f"{API}/sources", f"{API}/memberships?year=2000"):
+        doc = _ok_json(client, url)
+        for row in doc["rows"] + doc.get("sources", []):
+            assert "" not in row.values(), (url, row)
+    row = _ok_json(client, f"{API}/observations?indicator=refugees_hosted&iso3=ARM&from=2015&to=2015")["rows"][0]
+    assert row["category"] is None and row["note"] is None and row["notes"] == []
+
+
+def test_notes_are_a_list(client: Any) -> None:
+    doc = _ok_json(client, f"{API}/observations?indicator=idps_per_1000&iso3=RUS&from=2012&to=2012")
+    notes = doc["rows"][0]["notes"]
+    assert any("IDMC conflict IDPs" in n for n in notes) and any("changes source" in n for n in notes)
+    doc = _ok_json(client, f"{API}/observations?indicator=refugees_hosted_per_1000&iso3=AZE&from=2000&to=2000")
+    assert any(n.startswith("series break") for n in doc["rows"][0]["notes"])
+
+
+def test_healthz_reports_the_manifest_version(client: Any) -> None:
+    manifest = json.loads((PROCESSED_DIR / "manifest.json").read_text(encoding="utf-8"))
+    resp = client.get("/healthz")
+    assert resp.status_code == 200
+    assert resp.get_json()["data_version"] == manifest["data_version"] == get_data().data_version
 
 
 # --------------------------------------------------------------------------- memberships
@@ -210,7 +260,7 @@ def test_memberships_spells(client: Any) -> None:
     assert doc["year"] is None and doc["count"] == len(spells) == len(doc["rows"])
     got = pd.DataFrame(doc["rows"])
     for col in spells.columns:
-        assert got[col].tolist() == spells[col].tolist(), col
+        assert [r[col] for r in doc["rows"]] == _nulls(spells[col].tolist()), col
     assert {"country", "status_label", "member"} <= set(got.columns)
     body = _ok_csv(client, f"{API}/memberships?format=csv", "memberships")
     _assert_csv_equals_rows(body, doc["rows"], list(got.columns))
@@ -222,7 +272,10 @@ def test_memberships_spells(client: Any) -> None:
 
 
 def test_memberships_status_of_a_year(client: Any, catalogue: dict[str, Any], org_ids: list[str]) -> None:
-    status = _read("membership_status.csv").fillna("")
+    values = _read("observations.csv")
+    values["notes"] = values["notes"].fillna("")
+    status = values[values["indicator"].isin(ORGS)].rename(columns={"indicator": "org", "category": "status"})
+    status = status.assign(basis=status["notes"])   # a status row's one note is its legal basis
     doc = _ok_json(client, f"{API}/memberships?org=cis&year=2009")
     assert doc["org"] == ["cis"] and doc["year"] == 2009
     assert doc["count"] == 15 == len(doc["rows"])
@@ -235,7 +288,7 @@ def test_memberships_status_of_a_year(client: Any, catalogue: dict[str, Any], or
     want = status[(status["org"] == "cis") & (status["year"] == 2009)].set_index("iso3")
     for iso3, row in by_state.items():
         assert row["status"] == want.loc[iso3, "status"]
-        assert row["basis"] == want.loc[iso3, "basis"]
+        assert row["basis"] == (want.loc[iso3, "basis"] or None)
 
     doc = _ok_json(client, f"{API}/memberships?year=1995")
     assert doc["org"] == org_ids
@@ -293,7 +346,6 @@ def _assert_error(resp: Any, status: int, code: str, *mentions: str) -> dict[str
     ("observations", "missing_parameter", ["indicator", "refugees_hosted"]),
     ("observations?indicator=nope", "bad_parameter", ["indicator", "'nope'", "refugees_hosted"]),
     ("observations?indicator=refugees_hosted,", "bad_parameter", ["indicator", "empty item"]),
-    ("observations?indicator=cis", "bad_parameter", ["membership", "/api/v1/memberships?org=cis"]),
     ("observations?indicator=refugees_hosted&from=1800", "bad_parameter", ["from", "1991", str(LAST_YEAR)]),
     ("observations?indicator=refugees_hosted&to=2027", "bad_parameter", ["to", "1991"]),
     ("observations?indicator=refugees_hosted&from=20x0", "bad_parameter", ["from"]),
@@ -420,7 +472,7 @@ def test_head_and_index(client: Any) -> None:
 
 
 def test_routes_outside_the_api_are_unaffected(client: Any) -> None:
-    assert client.get("/healthz").get_json()["status"] == "ok"
+    assert client.get("/healthz").get_json() == {"status": "ok", "data_version": get_data().data_version}
     assert client.get("/").status_code == 200
     assert client.post("/healthz").status_code == 405
     outside = client.get("/api/v1x")  # not under the prefix: Dash's page, not an API error
@@ -442,7 +494,7 @@ def test_openapi_document_is_valid(spec: dict[str, Any]) -> None:
 def test_openapi_enums_come_from_the_data(spec: dict[str, Any], catalogue: dict[str, Any],
                                           org_ids: list[str]) -> None:
     params = spec["components"]["parameters"]
-    indicator_ids = [i["id"] for i in catalogue["indicators"] if i["id"] not in org_ids]
+    indicator_ids = [i["id"] for i in catalogue["indicators"]]   # membership layers included
     assert params["indicator"]["schema"]["items"]["enum"] == indicator_ids
     assert params["org"]["schema"]["items"]["enum"] == org_ids
     assert params["iso3"]["schema"]["items"]["enum"] == list(ISO3)

@@ -3,6 +3,7 @@ filters exactly; the sources page covers every source and layer."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import json
 import math
@@ -173,14 +174,26 @@ def test_xlsx_data_sheet_equals_the_view(data, layer: str, year: int) -> None:
 
 def test_xlsx_is_deterministic(data) -> None:
     view = downloads.view_rows(data, "cis", 1995)
-    a = downloads.to_xlsx_bytes(view, data, "t")
-    b = downloads.to_xlsx_bytes(view, data, "t")
+    day = dt.date(2027, 3, 4)
+    a = downloads.to_xlsx_bytes(view, data, "t", exported_on=day)
+    b = downloads.to_xlsx_bytes(view, data, "t", exported_on=day)
     assert a == b
     wb = openpyxl.load_workbook(io.BytesIO(a))
-    assert wb.properties.created == downloads.EXPORT_TIMESTAMP
-    assert wb.properties.modified == downloads.EXPORT_TIMESTAMP
+    assert wb.properties.created == dt.datetime(2027, 3, 4) == wb.properties.modified
     with zipfile.ZipFile(io.BytesIO(a)) as zf:
-        assert {i.date_time for i in zf.infolist()} == {(AS_OF.year, AS_OF.month, AS_OF.day, 0, 0, 0)}
+        assert {i.date_time for i in zf.infolist()} == {(2027, 3, 4, 0, 0, 0)}
+    notes = {r[0]: r[1] for r in read_xlsx_sheet(a, "notes")[1:]}
+    assert notes["Exported on"] == "2027-03-04"
+    assert AS_OF.isoformat() in notes["Data as of"] and notes["Data version"] == data.data_version
+
+
+def test_xlsx_says_the_day_it_was_exported(data) -> None:
+    before = dt.datetime.now(dt.UTC).date()
+    body = downloads.to_xlsx_bytes(downloads.view_rows(data, "cis", 1995), data, "t")
+    after = dt.datetime.now(dt.UTC).date()
+    notes = {r[0]: r[1] for r in read_xlsx_sheet(body, "notes")[1:]}
+    assert notes["Exported on"] in {before.isoformat(), after.isoformat()}
+    assert openpyxl.load_workbook(io.BytesIO(body)).properties.created.date() in {before, after}
 
 
 @pytest.mark.parametrize(("layer", "year"), [("cis", 1995), ("refugees_hosted", 1995), ("polity2", 2020)])
@@ -397,6 +410,42 @@ def test_sources_page_covers_every_source_and_layer(data) -> None:
         assert f["properties"]["name_en"] in text
     for phrase in ("31 December", "N−1", "2018", "second-hand", "Natural Earth", "Getting It Wrong"):
         assert phrase in text, phrase
+
+
+def test_rules_and_caveats_are_written_once(data) -> None:
+    """The sources page, the XLSX notes, the dataset README and the API read the same published
+    texts (from rules.yaml), so each rule appears with the same words everywhere."""
+    rule = data.rules["membership_year"]
+    assert "31 December" in rule and str(AS_OF.year) in rule
+    page = " ".join(_texts(sources_tab.sources_tab_layout(data)))
+    assert rule in page
+    for layer in data.indicators.values():
+        if layer["map"]:
+            for caveat in layer["caveats"]:
+                assert caveat in page, (layer["id"], caveat[:40])
+    notes = {r[0]: r[1] for r in read_xlsx_sheet(
+        downloads.to_xlsx_bytes(downloads.view_rows(data, "refugees_hosted", 2000), data, "t"), "notes")[1:]}
+    assert notes["Membership years"] == rule
+    assert notes["Caveats: Refugees hosted"] == " ".join(data.indicators["refugees_hosted"]["caveats"])
+    readme = downloads.dataset_readme(data, ["README.txt"])
+    assert " ".join(rule.split()[:8]) in " ".join(readme.split())
+    assert data.indicators["cis"]["caveats"] and data.indicators["idps"]["caveats"]
+
+
+def test_pipeline_imports_no_presentation_code() -> None:
+    import ast
+    from pathlib import Path
+
+    import dashboard.pipeline as pipeline
+
+    banned = ("dashboard.core.figures", "dashboard.core.palettes", "dashboard.core.formatting",
+              "dashboard.views", "dashboard.web", "dash", "plotly")
+    for path in Path(pipeline.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+                [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            for name in names:
+                assert not any(name == b or name.startswith(b + ".") for b in banned), (path.name, name)
 
 
 # --------------------------------------------------------------------------- callbacks under odd input

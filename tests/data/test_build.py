@@ -1,4 +1,4 @@
-"""The data pipeline: exact values, reproducibility, the membership rule, clean failures."""
+"""The data pipeline: exact values, reproducibility, notes, the membership rule, clean failures."""
 
 from __future__ import annotations
 
@@ -7,10 +7,14 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import yaml
 
-from dashboard.core.config import ISO3, PROCESSED_DIR, SOURCES_DIR, YEARS
+from dashboard.core.config import CURATED_DIR, ISO3, PROCESSED_DIR, SOURCES_DIR, YEARS
 from dashboard.pipeline import BuildError
 from dashboard.pipeline.run import OUTPUT_FILES, build_all, build_tables
+from dashboard.pipeline.snapshots import meta_path, sha256_file
+
+ORGS = ("cis", "csto", "eurasian", "union_state", "central_asian", "guam", "sco", "eu", "nato", "eap")
 
 
 @pytest.fixture(scope="module")
@@ -19,20 +23,138 @@ def built() -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def obs() -> pd.DataFrame:
-    return pd.read_csv(PROCESSED_DIR / "observations.csv", keep_default_na=False, na_values=[""])
+def values() -> pd.DataFrame:
+    """The published table of values, notes as lists."""
+    table = pd.read_csv(PROCESSED_DIR / "observations.csv", keep_default_na=False, na_values=[""],
+                        dtype={"category": str, "class": str})
+    table["notes"] = [n.split(" | ") if isinstance(n, str) and n else [] for n in table["notes"]]
+    table["note"] = ["; ".join(n) for n in table["notes"]]
+    return table
 
 
 @pytest.fixture(scope="module")
-def status() -> pd.DataFrame:
-    return pd.read_csv(PROCESSED_DIR / "membership_status.csv", keep_default_na=False)
+def obs(values: pd.DataFrame) -> pd.DataFrame:
+    return values[~values["indicator"].isin(ORGS)]
+
+
+@pytest.fixture(scope="module")
+def status(values: pd.DataFrame) -> pd.DataFrame:
+    st = values[values["indicator"].isin(ORGS)]
+    return st.rename(columns={"indicator": "org", "category": "status"})
 
 
 def test_rebuild_reproduces_committed_files(built: dict[str, str]) -> None:
     assert set(built) == set(OUTPUT_FILES)
+    assert set(built) == {p.name for p in PROCESSED_DIR.iterdir()}
     for name, text in built.items():
         committed = (PROCESSED_DIR / name).read_text(encoding="utf-8")
         assert committed == text, f"{name} differs from a fresh build: run python -m dashboard.pipeline"
+
+
+def test_every_value_equals_its_snapshot(obs: pd.DataFrame) -> None:
+    """Each layer taken straight from a snapshot equals it row for row (from 1991 on)."""
+    specs = yaml.safe_load((CURATED_DIR / "indicators.yaml").read_text(encoding="utf-8"))["indicators"]
+    checked = 0
+    for spec in specs:
+        frm = spec.get("from") or {}
+        if "file" not in frm:
+            continue
+        src = pd.read_csv(SOURCES_DIR / frm["file"], keep_default_na=False, dtype={"value": str})
+        src = src[(src["indicator"] == frm["indicator"]) & (src["year"] >= 1991)]
+        mine = obs[obs["indicator"] == spec["id"]]
+        merged = src.merge(mine, on=["iso3", "year"], how="outer", suffixes=("_src", ""), indicator=True)
+        assert (merged["_merge"] == "both").all(), f"{spec['id']}: rows added or lost"
+        assert (merged["source_id_src"] == merged["source_id"]).all(), spec["id"]
+        if spec["kind"] == "categorical":
+            codes = [str(int(float(v))) if v.replace(".", "", 1).lstrip("-").isdigit() else v
+                     for v in merged["value_src"]]
+            assert codes == list(merged["category"]), spec["id"]
+        else:
+            assert (merged["value_src"].astype(float) == merged["value"].astype(float)).all(), spec["id"]
+        checked += len(merged)
+    assert checked > 9000
+
+
+def test_one_table_has_every_layer(values: pd.DataFrame, obs: pd.DataFrame, status: pd.DataFrame) -> None:
+    import json
+
+    catalogue = json.loads((PROCESSED_DIR / "indicators.json").read_text(encoding="utf-8"))
+    layers = {i["id"]: i for i in catalogue["indicators"]}
+    assert set(values["indicator"]) == set(layers)
+    assert list(values.columns) == ["iso3", "year", "indicator", "value", "category", "class", "label", "unit",
+                                    "source_id", "source", "licence", "notes", "note"]
+    assert not values.duplicated(["iso3", "year", "indicator"]).any()
+    for ind, rows in values.groupby("indicator"):
+        classes = {str(c["id"]): c["label"] for c in layers[ind]["classes"]}
+        assert all(classes[c] == lab for c, lab in zip(rows["class"], rows["label"], strict=True)), ind
+        assert set(rows["unit"]) == {layers[ind]["unit"]}, ind
+    assert (values["source"] != "").all() and (values["licence"] != "").all()
+    # numeric classes follow the breaks: class i holds breaks[i-1] <= v < breaks[i]
+    row = obs[(obs["indicator"] == "refugees_hosted") & (obs["iso3"] == "ARM") & (obs["year"] == 1995)].iloc[0]
+    breaks = layers["refugees_hosted"]["breaks"]
+    assert int(row["class"]) == sum(b <= row["value"] for b in breaks)
+    # membership statuses are rows of their layer, with the legal basis as note
+    assert len(status) == len(ISO3) * len(YEARS) * len(ORGS)
+    geo = status[(status["org"] == "cis") & (status["iso3"] == "GEO") & (status["year"] == 2009)].iloc[0]
+    assert geo["status"] == "withdrawn" and geo["class"] == "withdrawn" and geo["notes"]
+
+
+# ------------------------------------------------------------------ notes: a list per row
+
+
+def _notes(obs: pd.DataFrame, ind: str, iso3: str, year: int) -> list[str]:
+    rows = obs[(obs["indicator"] == ind) & (obs["iso3"] == iso3) & (obs["year"] == year)]
+    assert len(rows) == 1, (ind, iso3, year)
+    return list(rows["notes"].iloc[0])
+
+
+def test_projection_note_is_kept_beside_other_notes(obs: pd.DataFrame) -> None:
+    per_1000 = obs[obs["indicator"].str.endswith("_per_1000") & (obs["year"] >= 2024)
+                   & ~obs["indicator"].str.startswith("net_migration")]
+    assert len(per_1000) >= 36
+    assert all(any(n.startswith("denominator: UN WPP 2024 medium-variant projection") for n in notes)
+               for notes in per_1000["notes"])
+    idps = per_1000[per_1000["indicator"] == "idps_per_1000"]
+    assert len(idps) == 30   # each with the projection note, beside the IDMC or zero note where due
+    assert sum(len(n) >= 2 for n in idps["notes"]) >= 20
+    zeros = per_1000[per_1000["value"] == 0]
+    assert len(zeros) and all(any(n.startswith("published as 0") for n in notes) for notes in zeros["notes"])
+
+
+@pytest.mark.parametrize("ind", ["refugees_hosted", "refugees_hosted_per_1000"])
+def test_series_breaks_on_count_and_rate(obs: pd.DataFrame, ind: str) -> None:
+    def has_break(iso3: str, year: int) -> bool:
+        return any(n.startswith("series break") for n in _notes(obs, ind, iso3, year))
+
+    assert has_break("AZE", 2000) and not has_break("AZE", 1999)
+    assert has_break("RUS", 2024)
+    assert all(has_break("ARM", y) for y in range(2006, 2011)) and not has_break("ARM", 2005)
+
+
+def test_vdem_v16_rows_are_provisional(obs: pd.DataFrame) -> None:
+    v16 = obs[obs["source_id"] == "vdem_v16_ert"]
+    assert len(v16) == 2 * 15 * 35
+    assert all(any(n.startswith("provisional: V-Dem v16") for n in notes) for notes in v16["notes"])
+    v15 = obs[obs["source_id"].str.startswith("vdem_v15")]
+    assert not any(any(n.startswith("provisional") for n in notes) for notes in v15["notes"])
+    fh = obs[obs["source_id"] == "fh_fiw2026_wde"]
+    assert len(fh) == 45 and all(any(n.startswith("provisional: FIW 2026") for n in ns) for ns in fh["notes"])
+
+
+def test_idp_source_switch_is_noted(obs: pd.DataFrame) -> None:
+    for ind in ("idps", "idps_per_1000"):
+        rus = obs[(obs["indicator"] == ind) & (obs["iso3"] == "RUS")].set_index("year")
+        assert rus.loc[2011, "source_id"].startswith(("unhcr", "derived_unhcr"))
+        assert rus.loc[2012, "source_id"].startswith(("idmc", "derived_idmc"))
+        switch = [n for n in rus.loc[2012, "notes"] if "changes source" in n]
+        assert len(switch) == 1 and "IDMC" in switch[0], rus.loc[2012, "notes"]
+        assert not any("changes source" in n for n in rus.loc[2013, "notes"])
+    # every change of source within a series is noted, and only there
+    for (_ind, _iso3), rows in obs.groupby(["indicator", "iso3"]):
+        rows = rows.sort_values("year")
+        changed = list(rows["source_id"] != rows["source_id"].shift())[1:]
+        noted = [any("changes source" in n for n in ns) for ns in rows["notes"]][1:]
+        assert changed == noted
 
 
 @pytest.mark.parametrize(("indicator", "file", "src_indicator"), [
@@ -79,7 +201,7 @@ def test_missing_stays_missing_and_zero_is_flagged(obs: pd.DataFrame) -> None:
     assert hosted[hosted["year"] == 1991].empty
     assert hosted[(hosted["iso3"] == "EST") & (hosted["year"] < 2000)].empty
     zero = hosted[hosted["value"] == 0]
-    assert len(zero) and (zero["note"].str.contains("published as 0")).all()
+    assert len(zero) and all(any(n.startswith("published as 0") for n in ns) for ns in zero["notes"])
 
 
 def test_idps_take_unhcr_then_idmc(obs: pd.DataFrame) -> None:
@@ -104,6 +226,7 @@ def test_every_state_org_year_has_a_status(status: pd.DataFrame) -> None:
     assert len(status) == len(ISO3) * len(YEARS) * len(orgs)
     keys = status.set_index(["iso3", "org", "year"]).index
     assert keys.is_unique
+    assert set(status["unit"]) == {"status"} and status["value"].isna().all()
 
 
 def _st(status: pd.DataFrame, iso3: str, org: str, year: int) -> str:
@@ -157,6 +280,16 @@ def _snapshot(folder: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(folder.iterdir())}
 
 
+def _reseal(path: Path) -> None:
+    """Record a damaged snapshot's new sha256 in its metadata, as if it had been obtained so,
+    so that the checks after the checksum are what fails."""
+    mpath = meta_path(path)
+    if path.is_file() and mpath.is_file():
+        meta = yaml.safe_load(mpath.read_text(encoding="utf-8"))
+        meta["outs"][0]["sha256"] = sha256_file(path)
+        mpath.write_text(yaml.safe_dump(meta, sort_keys=False, allow_unicode=True), encoding="utf-8")
+
+
 @pytest.mark.parametrize(("rel", "damage", "expect"), [
     ("migration/unhcr_population_post_soviet.csv", "delete", "missing"),
     ("migration/unhcr_population_post_soviet.csv", "truncate", "unhcr_population_post_soviet.csv"),
@@ -201,12 +334,47 @@ def test_corrupt_source_fails_cleanly(sandbox: tuple[Path, Path], rel: str, dama
         df = pd.read_csv(path, dtype=str, keep_default_na=False)
         df.loc[0, "countries"] = "XXX"
         df.to_csv(path, index=False)
+    _reseal(path)
     with pytest.raises(BuildError) as err:
         build_all(only="tables", sources_dir=src, out_dir=out)
     message = str(err.value)
     assert expect in message
     assert _snapshot(out) == before, "processed files changed although the build failed"
     assert not any(p.name.endswith(".tmp") for p in out.iterdir())
+
+
+@pytest.mark.parametrize("rel", ["migration/unhcr_population_post_soviet.csv", "regimes/vdem_v16_ert.csv"])
+def test_changed_snapshot_stops_the_build(sandbox: tuple[Path, Path], rel: str) -> None:
+    src, out = sandbox
+    before = _snapshot(out)
+    path = src / rel
+    path.write_text(path.read_text(encoding="utf-8").replace(",0,", ",1,", 1), encoding="utf-8")
+    with pytest.raises(BuildError) as err:
+        build_all(only="tables", sources_dir=src, out_dir=out)
+    message = str(err.value)
+    assert path.name in message and "sha256" in message and "meta.yml" in message
+    assert _snapshot(out) == before
+
+
+def test_snapshot_without_metadata_stops_the_build(sandbox: tuple[Path, Path]) -> None:
+    src, out = sandbox
+    meta_path(src / "regimes/polity5.csv").unlink()
+    with pytest.raises(BuildError, match=r"polity5\.csv.*no metadata file polity5\.csv\.meta\.yml"):
+        build_all(only="tables", sources_dir=src, out_dir=out)
+
+
+def test_every_snapshot_has_metadata() -> None:
+    files = [p for folder in ("migration", "regimes") for p in sorted((SOURCES_DIR / folder).glob("*.csv"))
+             if p.name != "sources.csv"]
+    assert len(files) >= 11
+    for path in files:
+        meta = yaml.safe_load(meta_path(path).read_text(encoding="utf-8"))
+        origin = meta["meta"]["origin"]
+        for key in ("producer", "title", "version_producer", "url_main", "date_accessed", "license"):
+            assert origin.get(key), (path.name, key)
+        assert origin["license"].get("name")
+        assert meta["outs"][0]["path"] == path.name
+        assert meta["outs"][0]["sha256"] == sha256_file(path), path.name
 
 
 def test_build_command_reports_failure(sandbox: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch,

@@ -269,7 +269,20 @@ def _sources_copy(tmp_path: Path) -> Path:
     src.mkdir()
     for name in SOURCE_FILES:
         shutil.copy(GEO_SOURCES_DIR / name, src / name)
+        shutil.copy(GEO_SOURCES_DIR / f"{name}.meta.yml", src / f"{name}.meta.yml")
     return src
+
+
+def _reseal(path: Path) -> None:
+    """Record an edited source's sha256 in its metadata, so that the checks after the checksum run."""
+    import hashlib
+
+    import yaml
+
+    meta_file = path.with_name(path.name + ".meta.yml")
+    meta = yaml.safe_load(meta_file.read_text(encoding="utf-8"))
+    meta["outs"][0]["sha256"] = hashlib.sha256(path.read_bytes()).hexdigest()
+    meta_file.write_text(yaml.safe_dump(meta, sort_keys=False, allow_unicode=True), encoding="utf-8")
 
 
 def _outputs_copy(tmp_path: Path) -> Path:
@@ -293,7 +306,12 @@ def test_truncated_source_raises_and_writes_nothing(tmp_path: Path) -> None:
     with pytest.raises(BuildError) as info:
         build_geodata(src_dir=src, out_dir=out)
     assert info.value.path == str(bad)
-    assert BREAKAWAY_FILE in str(info.value)
+    assert BREAKAWAY_FILE in str(info.value) and "sha256" in str(info.value)
+    _assert_untouched(out)
+    _reseal(bad)  # even with a matching checksum, the truncated text is refused
+    with pytest.raises(BuildError) as info:
+        build_geodata(src_dir=src, out_dir=out)
+    assert info.value.path == str(bad)
     _assert_untouched(out)
 
 
@@ -313,6 +331,7 @@ def test_source_without_expected_feature_raises(tmp_path: Path) -> None:
     data = json.loads(path.read_text(encoding="utf-8"))
     data["features"] = [f for f in data["features"] if f["properties"]["BRK_A3"] != "B36"]
     path.write_text(json.dumps(data), encoding="utf-8")
+    _reseal(path)
     with pytest.raises(BuildError) as info:
         build_geodata(src_dir=src, out_dir=out)
     assert info.value.path == str(path)

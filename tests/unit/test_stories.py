@@ -46,7 +46,10 @@ def observations() -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def status() -> pd.DataFrame:
-    return pd.read_csv(PROCESSED / "membership_status.csv", dtype=str)
+    """Membership statuses: the rows of the membership layers in the one table of values."""
+    orgs = [o["id"] for o in json.loads((PROCESSED / "organisations.json").read_text(encoding="utf-8"))]
+    values = pd.read_csv(PROCESSED / "observations.csv", dtype=str, keep_default_na=False)
+    return values[values["indicator"].isin(orgs)].rename(columns={"indicator": "org", "category": "status"})
 
 
 # --------------------------------------------------------------------------- shipped story
