@@ -225,13 +225,13 @@ def layer_change_bodies(base: str) -> list[str]:
     """Bodies of the layer-change callback, as the renderer sends them (values filled by id)."""
     _, raw, _ = fetch(base + "/_dash-dependencies")
     deps = json.loads(raw)
-    dep = next((d for d in deps if not d.get("clientside_function") and "map.figure" in d["output"]
-                and any(i["id"] == "layer-select" for i in d["inputs"])), None)
+    dep = next((d for d in deps if not d.get("clientside_function") and "layer-data.data" in d["output"]
+                and any(i["id"] == "layer-req" for i in d["inputs"])), None)
     if dep is None:
-        raise RuntimeError("no server callback with Input('layer-select') and Output('map', 'figure')")
+        raise RuntimeError("no server callback with Input('layer-req') and Output('layer-data', 'data')")
     bodies = []
     for layer in CALLBACK_LAYERS:
-        values = {"layer-select": layer, "per-capita": "count", "year-slider": 2000}
+        values = {"layer-req": {"layer": layer}}
 
         def refs(items: list[dict[str, Any]], values: dict[str, Any] = values) -> list[dict[str, Any]]:
             out = []
@@ -243,27 +243,14 @@ def layer_change_bodies(base: str) -> list[str]:
             return out
 
         body = {"output": dep["output"], "outputs": _outputs(dep["output"]), "inputs": refs(dep["inputs"]),
-                "changedPropIds": ["layer-select.value"], "state": refs(dep["state"])}
+                "changedPropIds": ["layer-req.data"], "state": refs(dep["state"])}
         bodies.append(json.dumps(body, separators=(",", ":")))
     return bodies
 
 
-def download_bodies(base: str) -> list[str]:
-    """Bodies of the "download this view" callback (CSV, XLSX, GeoJSON), as the renderer sends them."""
-    _, raw, _ = fetch(base + "/_dash-dependencies")
-    dep = next((d for d in json.loads(raw) if d["output"] == "download-view.data"), None)
-    if dep is None:
-        raise RuntimeError("no server callback with Output('download-view', 'data')")
-    bodies = []
-    for fmt, layer in DOWNLOADS:
-        trigger = f"download-{fmt}"
-        inputs = [{**i, "value": 1 if i["id"] == trigger else 0} for i in dep["inputs"]]
-        state = [{**st, "value": 2000 if st["id"] == "year-slider" else {"layer": layer}} for st in dep["state"]]
-        # a single output goes as one object, as the renderer sends it
-        body = {"output": dep["output"], "outputs": _outputs(dep["output"])[0], "inputs": inputs,
-                "changedPropIds": [f"{trigger}.n_clicks"], "state": state}
-        bodies.append(json.dumps(body, separators=(",", ":")))
-    return bodies
+def download_paths() -> list[str]:
+    """The "download this view" files (CSV, XLSX, GeoJSON), as the page asks for them."""
+    return [f"/download/view.{fmt}?layer={layer}&year=2000" for fmt, layer in DOWNLOADS]
 
 
 def build_kinds(base: str) -> list[Kind]:
@@ -272,7 +259,7 @@ def build_kinds(base: str) -> list[Kind]:
         Kind("static", [("GET", p, None) for p in page_assets(base)]),
         Kind("api_csv", [("GET", f"/api/v1/observations?indicator={i}&format=csv", None) for i in API_INDICATORS]),
         Kind("callback", [("POST", "/_dash-update-component", b) for b in layer_change_bodies(base)]),
-        Kind("download", [("POST", "/_dash-update-component", b) for b in download_bodies(base)]),
+        Kind("download", [("GET", p, None) for p in download_paths()]),
     ]
     # Every request answers 200 before the load starts (so errors under load are load errors).
     for kind in kinds:
@@ -280,10 +267,8 @@ def build_kinds(base: str) -> list[Kind]:
             status, data, ctype = fetch(base + path, body.encode() if body else None)
             if status != 200 or not data:
                 raise RuntimeError(f"{method} {path} answered {status}")
-            if kind.name == "download" and "download-view" not in json.loads(data).get("response", {}):
-                raise RuntimeError(f"the download callback answered without a file: {data[:200]!r}")
-            if kind.name == "callback" and "map" not in json.loads(data).get("response", {}):
-                raise RuntimeError(f"the layer-change callback answered without a map figure: {data[:200]!r}")
+            if kind.name == "callback" and "layer-data" not in json.loads(data).get("response", {}):
+                raise RuntimeError(f"the layer-change callback answered without the layer: {data[:200]!r}")
             if kind.name == "api_csv" and not ctype.startswith("text/csv"):
                 raise RuntimeError(f"{path} answered {ctype!r}, expected text/csv")
     return kinds

@@ -80,14 +80,14 @@ def test_workers_share_values_through_redis(redis_server: RedisProcess) -> None:
 def _panel_body(client: flask.testing.FlaskClient, iso3: str, year: int) -> dict[str, Any]:
     deps = client.get("/_dash-dependencies").get_json()
     dep = next(d for d in deps if "panel-title.children" in d["output"])
-    values = {"selected-country": iso3, "frames": {"layer": "fh_status"}, "year-slider": year}
+    values = {"panel-req": {"country": iso3, "layer": "fh_status", "year": year}}
     return {
         "output": dep["output"],
         "outputs": [{"id": p.rpartition(".")[0], "property": p.rpartition(".")[2]}
                     for p in dep["output"][2:-2].split("...")],
         "inputs": [{**i, "value": values.get(i["id"])} for i in dep["inputs"]],
         "state": [{**s, "value": values.get(s["id"])} for s in dep["state"]],
-        "changedPropIds": ["selected-country.data"],
+        "changedPropIds": ["panel-req.data"],
     }
 
 

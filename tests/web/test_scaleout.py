@@ -179,13 +179,13 @@ def panel_bodies(base: str) -> list[str]:
         raise RuntimeError("no server callback with Output('panel-title', 'children')")
     bodies = []
     for layer, iso3, year in PANELS:
-        values = {"selected-country": iso3, "frames": {"layer": layer}, "year-slider": year}
+        values = {"panel-req": {"country": iso3, "layer": layer, "year": year}}
         body = {"output": dep["output"],
                 "outputs": [{"id": p.rpartition(".")[0], "property": p.rpartition(".")[2]}
                             for p in dep["output"][2:-2].split("...")],
                 "inputs": [{**i, "value": values.get(i["id"])} for i in dep["inputs"]],
                 "state": [{**s, "value": values.get(s["id"])} for s in dep["state"]],
-                "changedPropIds": ["selected-country.data"]}
+                "changedPropIds": ["panel-req.data"]}
         bodies.append(json.dumps(body, separators=(",", ":")))
     return bodies
 
