@@ -80,6 +80,8 @@ def main() -> int:
             ctx = browser.new_context(viewport={"width": 1400, "height": 950})
             page = ctx.new_page()
             page.goto(base + "/?layer=refugees_hosted&year=2009")
+            page.wait_for_function("() => window.Atlas && window.Atlas.app.state()")
+            page.mouse.move(5, 5)  # the first move loads plotly.js
             page.wait_for_selector("#map .choroplethlayer path")
             page.wait_for_load_state("networkidle")
             states = ["GEO", "ARM", "AZE", "UKR", "MDA", "KAZ", "BLR", "RUS", "TJK", "LVA", "UZB", "KGZ",
@@ -108,6 +110,8 @@ def main() -> int:
                 ctx = browser.new_context(viewport={"width": 1400, "height": 950})
                 page = ctx.new_page()
                 page.goto(base + "/?layer=cis&year=2000")
+                page.wait_for_function("() => window.Atlas && window.Atlas.app.state()")
+                page.mouse.move(5, 5)  # the first move loads plotly.js
                 page.wait_for_selector("#map .choroplethlayer path")
                 page.wait_for_load_state("networkidle")
                 t = page.evaluate(TIMED, ["tab-data", GRID_DONE, None])

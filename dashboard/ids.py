@@ -52,6 +52,7 @@ PANEL_SERIES = "panel-series"
 PANEL_MEMBERSHIPS = "panel-memberships"
 PANEL_REGIME = "panel-regime"
 PANEL_EVENTS = "panel-events"
+PANEL_BODY = "panel-body"
 
 # the data and sources tabs
 DATA_SLOT = "data-tab-slot"

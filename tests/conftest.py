@@ -106,6 +106,12 @@ class PageProbe:
         self.wait_map()
 
     def wait_map(self) -> None:
+        """The live page has booted and, after the user's first move (which loads plotly.js: until
+        then the map is the server's picture), the interactive map is drawn."""
+        self.page.wait_for_function("() => window.Atlas && window.Atlas.app && window.Atlas.app.state()",
+                                    timeout=45_000)
+        self.page.mouse.move(5, 5)
+        self.page.mouse.move(8, 8)
         self.page.wait_for_selector("#map .choroplethlayer path", state="attached", timeout=45_000)
         self.page.wait_for_load_state("networkidle", timeout=45_000)
         self.page.wait_for_function("() => !document.querySelector('[data-dash-is-loading=\"true\"]')",

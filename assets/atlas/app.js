@@ -40,6 +40,7 @@
   // ---------------------------------------------------------------- dispatch and the address
   function dispatch(action) {
     if (!booted) { return; }
+    wake();
     var r = A.state.reduce(state, action, ctx);
     if (r.state === state) { return; }
     var prev = state;
@@ -79,14 +80,23 @@
     if (prev.playing !== s.playing || s.playing) { renderPlay(s); }
   }
 
+  // plotly.js is loaded on the user's first move (or first action): until then the server's
+  // picture of the address's view is the map, and the first view runs no plotly.js at all
+  var awake = false;
+  function wake() {
+    if (awake || !booted) { return; }
+    awake = true;
+    WAKE_EVENTS.forEach(function (type) { window.removeEventListener(type, wake, true); });
+    A.map.withPlotly(function () { renderMap(state); });
+  }
+  var WAKE_EVENTS = ["pointermove", "pointerdown", "touchstart", "keydown", "focusin", "wheel"];
+  WAKE_EVENTS.forEach(function (type) { window.addEventListener(type, wake, { capture: true, passive: true }); });
+
   // the map, now if everything it needs is there (else when it arrives: layerArrived, Plotly)
   function renderMap(s) {
     var payload = payloads[s.layer];
     var hl = highlight(s);
-    if (!payload || !base || !window.Plotly) {
-      if (!window.Plotly && base) { A.map.withPlotly(function () { renderMap(state); }); }
-      return;
-    }
+    if (!payload || !base || !window.Plotly) { return; }
     var el = document.getElementById("map-plot");
     if (!el) { return; }
     if (drawn && drawn.layer === s.layer && drawn.year === s.year && drawn.country === s.country &&
@@ -293,6 +303,18 @@
     shown.layer = layerData.layer;
     shown.year = layerData.year;
     shown.playing = false;
+    shown.present = document.getElementById("app-root").classList.contains("presenting");
+    ["data", "sources"].forEach(function (k) {  // the layout's tab (the address's, with a Referer)
+      var el = document.getElementById("view-" + k);
+      if (el && !el.hidden) { shown.view = k; }
+    });
+    TABS.forEach(function (k) {
+      sent["view-" + k + ".hidden"] = k !== shown.view;
+      sent["tab-" + k + ".aria-selected"] = k === shown.view ? "true" : "false";
+    });
+    sent["app-root.className"] = shown.present ? "app presenting" : "app";
+    sent["present-button.aria-pressed"] = shown.present ? "true" : "false";
+    sent["present-button.children"] = shown.present ? "Leave presentation" : "Present";
     state = Object.assign({}, parsed.state, { playing: false });
     sent["layer-select.value"] = A.state.baseOf(shown.layer, ctx);
     sent["per-capita.value"] = A.state.isPerCapita(shown.layer, ctx) ? "per1000" : "count";

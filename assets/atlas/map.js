@@ -52,7 +52,7 @@
   }
 
   var loading = null;
-  /** Calls back once plotly.js is there (loaded from the page's preload link on first use). */
+  /** Calls back once plotly.js is there (loaded on first use from the address the page names). */
   function withPlotly(cb) {
     if (typeof window === "undefined") { return; }
     if (window.Plotly) { cb(); return; }
@@ -60,7 +60,7 @@
       loading = [];
       var link = document.getElementById("plotly-src");
       var s = document.createElement("script");
-      s.src = link ? link.href : "/assets/vendor/plotly-geo.min.js";
+      s.src = (link && link.getAttribute("content")) || "/assets/vendor/plotly-geo.min.js";
       s.onload = function () { var l = loading; loading = null; l.forEach(function (f) { f(); }); };
       document.head.appendChild(s);
     }

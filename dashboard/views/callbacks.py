@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from dash import ClientsideFunction, Dash, Input, Output, State, html, no_update
+from dash import ClientsideFunction, Dash, Input, Output, State, dcc, html, no_update
 
 from dashboard import ids
 from dashboard.core import figures
@@ -44,6 +44,17 @@ def panel_content(data: AtlasData, layer_id: str, iso3: str, year: int) -> dict[
         "regime": figures.timeline_figure(data, iso3, year, regime_ids, "Political regime"),
         "events": items or [html.Li("No events recorded for this country.")],
     }
+
+
+def panel_body(c: dict[str, Any]) -> list[Any]:
+    """The panel's graphs and events (created on first open: the page loads no plotly.js for a
+    hidden panel)."""
+    config = {"displayModeBar": False}
+    return [dcc.Graph(id=ids.PANEL_SERIES, config=config, figure=c["series"]),
+            dcc.Graph(id=ids.PANEL_MEMBERSHIPS, config=config, figure=c["memberships"]),
+            dcc.Graph(id=ids.PANEL_REGIME, config=config, figure=c["regime"]),
+            html.H3("Events"),
+            html.Ul(id=ids.PANEL_EVENTS, className="panel-events", children=c["events"])]
 
 
 def _request(value: Any) -> dict[str, Any]:
@@ -86,10 +97,7 @@ def register(app: Dash, data: AtlasData) -> None:
 
     @app.callback(
         Output(ids.PANEL_TITLE, "children"),
-        Output(ids.PANEL_SERIES, "figure"),
-        Output(ids.PANEL_MEMBERSHIPS, "figure"),
-        Output(ids.PANEL_REGIME, "figure"),
-        Output(ids.PANEL_EVENTS, "children"),
+        Output(ids.PANEL_BODY, "children"),
         Input(ids.PANEL_REQ, "data"),
         prevent_initial_call=True,
     )
@@ -97,11 +105,11 @@ def register(app: Dash, data: AtlasData) -> None:
         req = _request(req)
         iso3, layer_id = req.get("country"), req.get("layer")
         if not isinstance(iso3, str) or iso3 not in data.names_en:
-            return (no_update,) * 5
+            return no_update, no_update
         if not isinstance(layer_id, str) or layer_id not in data.indicators:
             layer_id = "cis"
         c = cached_panel(layer_id, iso3, valid_year(req.get("year"), YEARS[-1]))
-        return c["title"], c["series"], c["memberships"], c["regime"], c["events"]
+        return c["title"], panel_body(c)
 
     @app.callback(
         Output(ids.DATA_SLOT, "children"),

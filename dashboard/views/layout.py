@@ -103,13 +103,47 @@ def meta(data: AtlasData, stories: dict[str, dict[str, Any]] | None = None) -> d
             "map_config": MAP_CONFIG, "grid_js": GRID_JS}
 
 
-def poster_url(layer_id: str, year: int) -> str:
-    """The static picture of the map for a view (dashboard/views/poster.py)."""
-    return f"/map-poster.svg?layer={layer_id}&year={year}"
+def poster_url(layer_id: str, year: int, version: str) -> str:
+    """The static picture of the map for a view (dashboard/views/poster.py); ``version`` (of the
+    data) lets it be cached for good."""
+    return f"/map-poster.svg?layer={layer_id}&year={year}&v={version}"
+
+
+# the boundary layers by address (plotly fetches them once; the page's layout stays small)
+GEO_URLS = {"context": "/api/v1/geodata/context.geojson", "states": "/api/v1/geodata/successor_states.geojson",
+            "contested": "/api/v1/geodata/contested.geojson"}
+
+
+def base_figure(data: AtlasData, layer_id: str, year: int) -> dict[str, Any]:
+    """The map's figure as the page carries it: boundaries by URL instead of inline."""
+    fig = figures.map_figure(data, layer_id, year)
+    fig["data"] = [{**tr, "geojson": GEO_URLS[tr["name"]]} if tr.get("name") in GEO_URLS else tr
+                   for tr in fig["data"]]
+    return fig
+
+
+# The texts of the year (the first view's; assets/atlas/app.js renderTexts writes the same markup
+# for every later year, straight into these elements)
+def map_table(frames: dict[str, Any], year: int) -> list[Any]:
+    fr = frames["years"][str(year)]
+    return [html.Caption(f"{frames['label']}, {year}"),
+            html.Thead(html.Tr([html.Th("Country", scope="col"), html.Th(frames["label"], scope="col")])),
+            html.Tbody([html.Tr([html.Th(n, scope="row"), html.Td(lbl)])
+                        for n, lbl in zip(frames["names"], fr["labels"], strict=True)])]
+
+
+def events_list(data: AtlasData, year: int) -> list[Any]:
+    evs = figures.year_events(data, year)
+    if evs.empty:
+        return [html.Li("No events recorded for this year.", className="ev-none")]
+    return [html.Li(title=e.source, children=[html.Span(e.date, className="ev-date"), " ", html.Strong(e.title),
+                                              f" — {e.text} ", html.Small(f"({e.source})", className="ev-src")])
+            for e in evs.itertuples(index=False)]
 
 
 def build_layout(data: AtlasData, stories: dict[str, dict[str, Any]] | None = None,
-                 layer_id: str = DEFAULT_LAYER, year: int = DEFAULT_YEAR) -> html.Div:
+                 layer_id: str = DEFAULT_LAYER, year: int = DEFAULT_YEAR, present: bool = False,
+                 view: str = "map") -> html.Div:
     """The page for one layer and year (the address's, so that a link shows its own map and legend
     at once). Everything else the address says (country, story, presentation, view, the data
     tab's selection) is drawn by the browser's renderer (assets/atlas/app.js) from the address.
@@ -122,8 +156,10 @@ def build_layout(data: AtlasData, stories: dict[str, dict[str, Any]] | None = No
     marks = {y: {"label": str(y)} for y in YEARS if y % 5 == 0}
     marks[YEARS[0]] = {"label": str(YEARS[0])}
     payload = figures.layer_payload(data, layer_id)
-    payload = {**payload, "year": year, "figure": figures.map_figure(data, layer_id, year)}
-    return html.Div(id=ids.APP, className="app", children=[
+    payload = {**payload, "year": year, "figure": base_figure(data, layer_id, year)}
+    version = getattr(data, "data_version", "")
+    frame = payload["frames"]["years"][str(year)]
+    return html.Div(id=ids.APP, className="app presenting" if present else "app", children=[
         html.A("Skip to the map controls", href="#layer-select", className="skip-link"),
         html.Header(className="topbar", children=[
             html.Div(className="titles", children=[
@@ -134,25 +170,30 @@ def build_layout(data: AtlasData, stories: dict[str, dict[str, Any]] | None = No
             html.Nav(className="top-actions", **{"aria-label": "Views"}, children=[
                 html.Div(className="tabs", role="tablist", children=[
                     html.Button(label, id=f"tab-{key}", n_clicks=0, role="tab", className="tab", type="button",
-                                **{"aria-selected": "true" if key == "map" else "false",
+                                **{"aria-selected": "true" if key == view else "false",
                                    "aria-controls": f"view-{key}"})
                     for key, label in (("map", "Map"), ("data", "Data table"), ("sources", "Sources"))
                 ]),
                 html.Label("Guided story", htmlFor=ids.STORY_SELECT, className="visually-hidden"),
-                dcc.Dropdown(id=ids.STORY_SELECT, className="story-select", clearable=True, searchable=False,
-                             placeholder="Guided story…", value=None,
-                             options=[{"label": st["title"], "value": sid} for sid, st in stories.items()]),
-                html.Button("Present", id=ids.PRESENT, n_clicks=0, className="present-button", type="button",
+                # (boxes of the final size around Dash's lazily loaded controls: nothing moves when they appear)
+                html.Div(className="story-select-box", children=dcc.Dropdown(
+                    id=ids.STORY_SELECT, className="story-select", clearable=False, searchable=False,
+                    placeholder="Guided story…", value=None,
+                    options=[{"label": st["title"], "value": sid} for sid, st in stories.items()])),
+                html.Button("Leave presentation" if present else "Present", id=ids.PRESENT, n_clicks=0,
+                            className="present-button", type="button",
                             title="Presentation mode (Space plays, ←/→ change the year or step, Esc leaves)",
-                            **{"aria-pressed": "false"}),
+                            **{"aria-pressed": "true" if present else "false"}),
             ]),
         ]),
         html.Div(id=ids.NOTICE, className="notice", role="status", **{"aria-live": "polite"}),
-        html.Main(id=ids.VIEW_MAP, className="main", role="tabpanel", children=[
+        html.Main(className="views", children=[
+        html.Div(id=ids.VIEW_MAP, className="main", role="tabpanel", hidden=view != "map", children=[
             html.Section(className="controls", **{"aria-label": "Map controls"}, children=[
                 html.Label("Layer", htmlFor=ids.LAYER, className="control-label"),
-                dcc.Dropdown(id=ids.LAYER, options=layer_options(data), value=base,
-                             clearable=False, searchable=True, className="layer-select"),
+                html.Div(className="layer-select-box", children=dcc.Dropdown(
+                    id=ids.LAYER, options=layer_options(data), value=base, clearable=False, searchable=True,
+                    className="layer-select")),
                 html.Div(id=ids.PER_CAPITA_BOX, className="per-capita",
                          style={"display": "block" if show_toggle else "none"}, children=[
                     dcc.RadioItems(id=ids.PER_CAPITA, value="per1000" if per_capita else "count", inline=True,
@@ -169,7 +210,7 @@ def build_layout(data: AtlasData, stories: dict[str, dict[str, Any]] | None = No
                     html.Div(id=ids.MAP, className="map-graph",
                              children=html.Div(id=ids.MAP_PLOT, className="map-plot")),
                     # the same map as a static picture until plotly.js has drawn it
-                    html.Img(id=ids.MAP_POSTER, className="map-poster", alt="", src=poster_url(layer_id, year),
+                    html.Img(id=ids.MAP_POSTER, className="map-poster", alt="", src=poster_url(layer_id, year, version),
                              **{"aria-hidden": "true"}),
                     html.Section(id=ids.STORY_BOX, className="story-box", hidden=True, tabIndex="0",
                                  **{"aria-label": "Guided story", "aria-live": "polite"}, children=[
@@ -196,23 +237,24 @@ def build_layout(data: AtlasData, stories: dict[str, dict[str, Any]] | None = No
                                    tooltip={"placement": "top", "always_visible": False}),
                     ]),
                     html.Label("Speed", htmlFor=ids.PLAY_SPEED, className="visually-hidden"),
-                    dcc.Dropdown(id=ids.PLAY_SPEED, className="play-speed", clearable=False, searchable=False,
-                                 value=1000, options=[{"label": "0.5 yr/s", "value": 2000},
-                                                      {"label": "1 yr/s", "value": 1000},
-                                                      {"label": "2 yr/s", "value": 500}]),
+                    html.Div(className="play-speed-box", children=dcc.Dropdown(
+                        id=ids.PLAY_SPEED, className="play-speed", clearable=False, searchable=False,
+                        value=1000, options=[{"label": "0.5 yr/s", "value": 2000}, {"label": "1 yr/s", "value": 1000},
+                                             {"label": "2 yr/s", "value": 500}])),
                 ]),
                 html.P(id=ids.SOURCE_LINE, className="source-line", children=source_line(data, layer_id)),
                 download_menu(),
                 # Filled by assets/atlas/app.js (renderTexts) for every year and layer; React never
                 # manages their children.
-                html.P(id=ids.MAP_SUMMARY, className="map-summary"),
+                html.P(id=ids.MAP_SUMMARY, className="map-summary", children=frame["summary"]),
                 html.Details(className="map-table", children=[
                     html.Summary("Table of the map's values"),
-                    html.Table(id=ids.MAP_TABLE),
+                    html.Table(id=ids.MAP_TABLE, children=map_table(payload["frames"], year)),
                 ]),
                 html.Section(className="events", **{"aria-label": "Events of the selected year"}, children=[
-                    html.H2(html.Span(id=ids.EVENTS_TITLE)),
-                    html.Ul(id=ids.EVENTS_STRIP, className="events-strip", tabIndex="0"),
+                    html.H2(html.Span(id=ids.EVENTS_TITLE, children=f"Events in {year}")),
+                    html.Ul(id=ids.EVENTS_STRIP, className="events-strip", tabIndex="0",
+                            children=events_list(data, year)),
                 ]),
             ]),
             html.Aside(id=ids.PANEL, className="country-panel", hidden=True, tabIndex="-1",
@@ -220,20 +262,19 @@ def build_layout(data: AtlasData, stories: dict[str, dict[str, Any]] | None = No
                 html.Button("×", id=ids.PANEL_CLOSE, className="panel-close", title="Close (Esc)", type="button",
                             **{"aria-label": "Close the country panel"}),
                 html.H2(id=ids.PANEL_TITLE),
-                dcc.Graph(id=ids.PANEL_SERIES, config={"displayModeBar": False}, figure={}),
-                dcc.Graph(id=ids.PANEL_MEMBERSHIPS, config={"displayModeBar": False}, figure={}),
-                dcc.Graph(id=ids.PANEL_REGIME, config={"displayModeBar": False}, figure={}),
-                html.H3("Events"),
-                html.Ul(id=ids.PANEL_EVENTS, className="panel-events"),
+                # the graphs and events, from the server when a country is opened
+                # (dashboard/views/callbacks.py panel_body): nothing here loads plotly.js before
+                html.Div(id=ids.PANEL_BODY),
             ]),
         ]),
         # The data table and the sources page are rendered the first time their tab opens
         # (dashboard/views/callbacks.py): the map's first paint does not wait for them, and the
         # grid's script is loaded only then.
-        html.Section(id=ids.VIEW_DATA, className="view", role="tabpanel", hidden=True,
+        html.Section(id=ids.VIEW_DATA, className="view", role="tabpanel", hidden=view != "data",
                      children=[html.Div(id=ids.DATA_SLOT, children=html.P("Loading the data table…"))]),
-        html.Section(id=ids.VIEW_SOURCES, className="view", role="tabpanel", hidden=True,
+        html.Section(id=ids.VIEW_SOURCES, className="view", role="tabpanel", hidden=view != "sources",
                      children=[html.Div(id=ids.SOURCES_SLOT, children=html.P("Loading the sources…"))]),
+        ]),
         html.Footer(className="footer", children=[
             html.Span("Data: UNHCR, IDMC, UN WPP 2024, V-Dem, Freedom House, Polity5; memberships and events "
                       "curated by the atlas with a source for each; boundaries: Natural Earth."),

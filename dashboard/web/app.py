@@ -44,23 +44,28 @@ def _query_text(query: bytes) -> str:
     return query.decode("utf-8", "replace")[:2000]
 
 
-def _poster_url(query: str) -> str:
-    return "/map-poster.svg" + ("?" + query if query else "")
+def _poster_url(query: str, version: str) -> str:
+    """The map's picture for a page's address, versioned by the data (so it may be cached for good)."""
+    return "/map-poster.svg?" + (query + "&" if query else "") + f"v={version}"
+
+
+View = tuple[str, int, bool, str]  # what the live page's layout depends on: layer, year, presentation, tab
 
 
 class PageViews:
-    """What the page is made of for one view of an address (layer and year), kept per view: the
-    live page's Dash layout and the static copy of the page sent with the HTML."""
+    """What the page is made of for one view of an address (layer, year, presentation), kept per
+    view: the live page's Dash layout and the static copy of the page sent with the HTML."""
 
     def __init__(self, data: Any, stories: dict[str, dict[str, Any]], size: int = 32) -> None:
         self.data, self.stories, self.size = data, stories, size
+        self.version = getattr(data, "data_version", "")
         self.ctx = address_context(data, stories)
-        self._layouts: dict[tuple[str, int], Any] = {}
-        self._copies: dict[tuple[str, int, bool], str] = {}
+        self._layouts: dict[View, Any] = {}
+        self._copies: dict[View, str] = {}
 
-    def view(self, query: str) -> tuple[str, int]:
+    def view(self, query: str) -> View:
         state = parse_query(query[:2000], self.ctx)
-        return state.layer, state.year
+        return state.layer, state.year, state.present, state.view
 
     def _keep(self, cache: dict[Any, Any], key: Any, value: Any) -> Any:
         while len(cache) >= self.size:
@@ -68,23 +73,17 @@ class PageViews:
         cache[key] = value
         return value
 
-    def layout(self, layer: str, year: int) -> Any:
-        hit = self._layouts.get((layer, year))
+    def layout(self, view: View) -> Any:
+        hit = self._layouts.get(view)
         return hit if hit is not None else self._keep(
-            self._layouts, (layer, year), build_layout(self.data, self.stories, layer, year))
+            self._layouts, view, build_layout(self.data, self.stories, *view))
 
-    def prerender(self, query: str, layer: str, year: int) -> str:
+    def prerender(self, query: str, view: View) -> str:
         """The static copy of the page (dashboard/views/prerender.py) for this address."""
-        present = parse_query(query, self.ctx).present
-        copy = self._copies.get((layer, year, present))
+        copy = self._copies.get(view)
         if copy is None:
-            copy = page_html(self.layout(layer, year), "\x00POSTER\x00")
-            if present:  # as the live page's renderer draws presentation mode (assets/atlas/app.js)
-                copy = (copy.replace('<div class="app">', '<div class="app presenting">', 1)
-                        .replace('aria-pressed="false">Present</button>',
-                                 'aria-pressed="true">Leave presentation</button>', 1))
-            self._keep(self._copies, (layer, year, present), copy)
-        return copy.replace("\x00POSTER\x00", html_escape(_poster_url(query)))
+            copy = self._keep(self._copies, view, page_html(self.layout(view), "\x00POSTER\x00"))
+        return copy.replace("\x00POSTER\x00", html_escape(_poster_url(query, self.version)))
 
     # ---- through Dash's hooks (one page object per process: the newest app's)
     def referer_query(self) -> str:
@@ -93,19 +92,23 @@ class PageViews:
 
     def layout_variant(self) -> str:
         view = self.view(self.referer_query())
-        return "" if view == (DEFAULT_LAYER, DEFAULT_YEAR) else f"{view[0]}:{view[1]}"
+        return "" if view == DEFAULT_VIEW else ":".join(map(str, view))
 
     def page_layout(self) -> Any:
         """The live page starts from the view of the page's address (the layout request carries
         it as its Referer, same origin), so that a link shows its own layer at once."""
-        return self.layout(*self.view(self.referer_query()))
+        return self.layout(self.view(self.referer_query()))
 
     def index(self, html: str) -> str:
         query = _query_text(request.query_string) if has_request_context() else ""
-        layer, year = self.view(query)
+        view = self.view(query)
+        layer, year = view[0], view[1]
         html = seo.apply(html, seo.page_meta(query, layer, year, self.data, self.stories))
-        return (html.replace("<!--atlas-preloads-->", _preloads(query, layer, year))
-                .replace("<!--atlas-prerender-->", self.prerender(query, layer, year)))
+        return (html.replace("<!--atlas-preloads-->", _preloads(query, layer, year, self.version))
+                .replace("<!--atlas-prerender-->", self.prerender(query, view)))
+
+
+DEFAULT_VIEW: View = (DEFAULT_LAYER, DEFAULT_YEAR, False, "map")
 
 
 _PAGE: dict[str, PageViews] = {}
@@ -123,14 +126,14 @@ def _layout_hook(layout: Any) -> Any:
     return page.page_layout() if page and has_request_context() else layout
 
 
-def _preloads(query: str, layer: str, year: int) -> str:
-    """Links that start the two downloads the first map needs while the page's scripts load:
-    plotly.js (loaded by assets/atlas/map.js from this address) and the static picture of the map
-    for this address (/map-poster.svg)."""
+def _preloads(query: str, layer: str, year: int, version: str) -> str:
+    """The picture of the map for this address, fetched at once (/map-poster.svg: the first map
+    on screen), and where plotly.js is: assets/atlas/map.js loads it on the user's first move
+    (pointer, touch, key or focus), so the first view runs no plotly.js at all."""
     plotly = ASSETS_DIR / PLOTLY_ASSET
-    version = int(plotly.stat().st_mtime) if plotly.exists() else 0
-    poster = _poster_url(query)
-    return (f'<link rel="preload" as="script" id="plotly-src" href="/assets/{PLOTLY_ASSET}?m={version}">\n'
+    mtime = int(plotly.stat().st_mtime) if plotly.exists() else 0
+    poster = _poster_url(query, version)
+    return (f'<meta id="plotly-src" name="atlas-plotly" content="/assets/{PLOTLY_ASSET}?m={mtime}">\n'
             f'        <link rel="preload" as="image" id="poster-src" href="{html_escape(poster)}" '
             f'data-layer="{html_escape(layer)}" data-year="{year}">')
 
@@ -177,7 +180,7 @@ def create_app() -> Dash:
     views = PageViews(data, stories)
     _PAGE["page"] = views
     # built now: a broken layout stops the start, and gunicorn's preloaded master shares it
-    app.layout = views.layout(DEFAULT_LAYER, DEFAULT_YEAR)
+    app.layout = views.layout(DEFAULT_VIEW)
     # the data and sources tabs are rendered on first use, so some callback ids are not in the
     # initial layout (a validation layout would make the browser resolve the grid's script early)
     app.config.suppress_callback_exceptions = True

@@ -193,6 +193,8 @@ def test_prerendered_page_gives_way_to_the_live_page(browser, live_server, query
     ctx = browser.new_context(viewport={"width": 1400, "height": 950})
     page = ctx.new_page()
     page.goto(live_server + "/" + query)
+    page.wait_for_function("() => window.Atlas && window.Atlas.app.state()")
+    page.mouse.move(5, 5)  # the first move loads plotly.js
     page.wait_for_selector("#map .choroplethlayer path")
     page.wait_for_selector("#map-poster.done", state="attached")
     page.wait_for_load_state("networkidle")

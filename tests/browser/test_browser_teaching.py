@@ -140,6 +140,8 @@ def test_small_screen(browser, live_server) -> None:
     ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     page = ctx.new_page()
     page.goto(live_server + "/?layer=vdem_row&year=2024")
+    page.wait_for_function("() => window.Atlas && window.Atlas.app.state()")
+    page.mouse.move(5, 5)  # the first move loads plotly.js
     page.wait_for_selector("#map .choroplethlayer path")
     page.wait_for_load_state("networkidle")
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
