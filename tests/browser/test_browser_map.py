@@ -291,6 +291,8 @@ def test_picture_stays_until_the_addressed_view_is_plotted(browser, live_server)
             break
         page.wait_for_timeout(50)
     assert held, "the layer was not asked for"
+    page.mouse.move(5, 5)  # the first move loads plotly.js: it is ready before the layer arrives
+    page.wait_for_function("() => !!window.Plotly")
     shown = """() => { const gd = document.querySelector('#map .js-plotly-plot');
         return gd && gd.layout && gd.layout.meta
             ? gd.layout.meta.layer + ' ' + gd.layout.annotations[0].text : null; }"""
