@@ -28,7 +28,11 @@
       if (el && watched.indexOf(el) < 0) {
         watched.push(el);
         fix(el);
-        new MutationObserver(function () { fix(el); }).observe(el, { subtree: true, childList: true });
+        new MutationObserver(function () {
+          fix(el);
+          // (the slider is drawn when its lazily loaded script arrives: the coverage strip follows it)
+          if (window.Atlas.app && window.Atlas.app.placeCoverage) { window.Atlas.app.placeCoverage(); }
+        }).observe(el, { subtree: true, childList: true });
       }
     });
   }

@@ -33,6 +33,12 @@
     return n >= ctx.years[0] && n <= ctx.years[1] ? n : null;
   }
 
+  /** The year itself if the layer has data then; else the nearest year with data. */
+  function coveredYear(year, covered) {
+    if (!covered) { return year; }
+    return Math.min(Math.max(year, covered[0]), covered[1]);
+  }
+
   function defaultData(ctx) {
     return { indicators: ctx.default_indicators.slice(), countries: ctx.iso3.slice(),
              from: ctx.years[0], to: ctx.years[1] };
@@ -40,7 +46,7 @@
 
   /** The state a plain address shows. */
   function defaults(ctx) {
-    return { view: "map", layer: ctx.default_layer, year: ctx.default_year, country: null,
+    return { view: "map", region: "all", layer: ctx.default_layer, year: ctx.default_year, country: null,
              present: false, story: null, step: 0, data: defaultData(ctx) };
   }
 
@@ -84,6 +90,12 @@
         note("view", "Unknown view “" + clean(view) + "”: showing the map.");
       }
     }
+    var region = get("region");
+    if (region !== null && region !== "") {
+      if (ctx.regions.indexOf(region) >= 0) { state.region = region; } else {
+        note("region", "Unknown region “" + clean(region) + "”: showing the whole space.");
+      }
+    }
     var inds = get("indicators");
     if (inds !== null) {
       var known = [], bad = [];
@@ -115,6 +127,12 @@
     if (state.data.from > state.data.to) {
       var t = state.data.from; state.data.from = state.data.to; state.data.to = t;
     }
+    var shownYear = coveredYear(state.year, ctx.layers[state.layer].covered);
+    if (shownYear !== state.year) {
+      note("year", "No data for this layer in " + state.year + ": showing " + shownYear + ", the " +
+           (shownYear < state.year ? "latest" : "first") + " year with data.");
+      state.year = shownYear;
+    }
     state.present = TRUE.indexOf(get("present")) >= 0;
     var story = get("story");
     if (story) {
@@ -131,6 +149,7 @@
         // a step is a state: its layer and year are the view
         state.layer = steps[state.step].layer;
         state.year = steps[state.step].year;
+        if (steps[state.step].region) { state.region = steps[state.step].region; }
       }
     }
     return { state: state, notices: notices };
@@ -145,6 +164,7 @@
     var parts = [["layer", state.layer], ["year", String(state.year)]];
     if (state.country) { parts.push(["country", state.country]); }
     if (state.view && state.view !== "map") { parts.push(["view", state.view]); }
+    if (state.region && state.region !== "all") { parts.push(["region", state.region]); }
     var d = state.data, dd = defaultData(ctx);
     if (d) {
       if (!sameList(d.indicators, dd.indicators)) { parts.push(["indicators", d.indicators.join(",")]); }
@@ -159,5 +179,6 @@
     }).join("&");
   }
 
-  return { parse: parse, serialise: serialise, defaults: defaults, MAX_PARAM_LEN: MAX_PARAM_LEN };
+  return { parse: parse, serialise: serialise, defaults: defaults, coveredYear: coveredYear,
+           MAX_PARAM_LEN: MAX_PARAM_LEN };
 });

@@ -47,6 +47,22 @@
     state = r.state;
     writeAddress(r);
     render(prev, state);
+    renderNotices(noticesOf(r));
+  }
+
+  // what the notice says after a change: a layer that moved to its years with data, or a year
+  // the layer has no data for (never an all-grey map without a word)
+  function noticesOf(r) {
+    var out = [], label = (meta.layers[state.layer] || {}).label || state.layer;
+    if (r && r.notice && r.notice.kind === "moved") {
+      out.push({ text: label + " has no data for " + r.notice.from + ": showing " + r.notice.to +
+                 " (its data cover " + r.notice.covered[0] + "–" + r.notice.covered[1] + ")." });
+    }
+    var cov = (ctx.layers[state.layer] || {}).covered;
+    if (!out.length && cov && (state.year < cov[0] || state.year > cov[1])) {
+      out.push({ text: label + " has no data for " + state.year + ": its data cover " + cov[0] + "–" + cov[1] + "." });
+    }
+    return out;
   }
 
   function writeAddress(r) {
@@ -65,6 +81,7 @@
   function render(prev, s) {
     renderMap(s);
     if (prev.layer !== s.layer) {
+      placeCoverage();
       tell("layer-select", "value", A.state.baseOf(s.layer, ctx));
       tell("per-capita", "value", A.state.isPerCapita(s.layer, ctx) ? "per1000" : "count");
       tell("layer-req", "data", { layer: s.layer });
@@ -74,6 +91,7 @@
     if (prev.country !== s.country || (s.country && prev.layer !== s.layer)) { renderPanel(s); }
     if (prev.country === s.country && s.country && prev.year !== s.year) { markPanelYear(s.year); }
     if (prev.story !== s.story || prev.step !== s.step) { renderStory(s); }
+    if (prev.region !== s.region) { tell("region-select", "value", s.region); }
     if (prev.present !== s.present) { renderPresent(s); }
     if (prev.view !== s.view) { renderView(s); }
     if (s.view === "data" && (prev.view !== "data" || prev.data !== s.data)) { renderData(s); }
@@ -100,11 +118,12 @@
     var el = document.getElementById("map-plot");
     if (!el) { return; }
     if (drawn && drawn.layer === s.layer && drawn.year === s.year && drawn.country === s.country &&
-        drawn.hl === hl.join(",") && drawn.present === s.present) { return; }
-    var fig = A.map.compose(base, payload, { year: s.year, country: s.country, highlight: hl, present: s.present });
+        drawn.hl === hl.join(",") && drawn.present === s.present && drawn.region === s.region) { return; }
+    var fig = A.map.compose(base, payload, { year: s.year, country: s.country, highlight: hl, present: s.present,
+                                             region: s.region, geo: (meta.regions[s.region] || {}).geo });
     if (!fig) { return; }
     var first = !drawn;
-    drawn = { layer: s.layer, year: s.year, country: s.country, hl: hl.join(","), present: s.present };
+    drawn = { layer: s.layer, year: s.year, country: s.country, hl: hl.join(","), present: s.present, region: s.region };
     var done = A.map.draw(el, fig, config);
     if (first) {
       el.on("plotly_click", function (ev) {
@@ -176,6 +195,9 @@
 
   function renderPanel(s) {
     tell("country-panel", "hidden", !s.country);
+    tell("country-picker", "value", s.country);
+    tell("app-root", "data-panel", s.country ? "open" : "closed");
+    resizeMapLater();  // the map makes room for the panel
     if (s.country) {
       tell("panel-req", "data", { country: s.country, layer: s.layer, year: s.year });
     }
@@ -228,8 +250,25 @@
     window.requestAnimationFrame(function () {
       var el = document.getElementById("map-plot");
       if (el && window.Plotly && drawn) { window.Plotly.Plots.resize(el); }
+      placeCoverage();
     });
   }
+
+  // the years with data of the layer, under the slider's track (its geometry: the slider's own)
+  function placeCoverage() {
+    var bar = document.getElementById("slider-coverage");
+    var root = document.querySelector("#year-slider .dash-slider-root");
+    var wrap = bar && bar.parentNode;
+    if (!bar || !root || !wrap || !state) { return; }
+    var cov = (ctx.layers[state.layer] || {}).covered || ctx.years;
+    var r = root.getBoundingClientRect(), w = wrap.getBoundingClientRect();
+    var span = ctx.years[1] - ctx.years[0];
+    var a = (cov[0] - ctx.years[0]) / span, b = (cov[1] - ctx.years[0]) / span;
+    bar.style.left = (r.left - w.left + a * r.width) + "px";
+    bar.style.width = Math.max(2, (b - a) * r.width) + "px";
+    bar.title = "Years with data: " + cov[0] + "–" + cov[1];
+  }
+  window.addEventListener("resize", placeCoverage);
 
   var TABS = ["map", "data", "sources"];
   function renderView(s) {
@@ -325,7 +364,7 @@
       window.history.replaceState(null, "", window.location.pathname + q + window.location.hash);
     }
     sent["layer-req.data"] = { layer: shown.layer };
-    renderNotices(parsed.notices);
+    renderNotices(parsed.notices.length ? parsed.notices : noticesOf(null));
     render(Object.assign({}, shown, { layer: null, year: null }), state);  // draws what differs, map and texts once
   }
 
@@ -361,6 +400,14 @@
       if (isEcho(id, "value", value)) { return; }
       sent["story-select.value"] = value;
       dispatch({ type: "story", id: value || null });
+    } else if (id === "region-select") {
+      if (isEcho(id, "value", value) || !value) { return; }
+      sent["region-select.value"] = value;
+      dispatch({ type: "region", region: value });
+    } else if (id === "country-picker") {
+      if (isEcho(id, "value", value)) { return; }
+      sent["country-picker.value"] = value;
+      dispatch({ type: "country", iso3: value || null });
     } else if (id === "play-speed") {
       speed = value || 1000;
     } else if (id === "data-indicators" || id === "data-countries" || id === "data-years") {
@@ -374,7 +421,7 @@
 
   window.Atlas.app = {
     boot: boot, dispatch: dispatch, layerArrived: layerArrived, control: control,
-    state: function () { return state; }, meta: function () { return meta; },
+    state: function () { return state; }, meta: function () { return meta; }, placeCoverage: placeCoverage,
     ctx: function () { return ctx; }
   };
 

@@ -13,23 +13,32 @@
 })(typeof self !== "undefined" ? self : this, function () {
   "use strict";
 
-  var SELECTED = "#000000", HIGHLIGHT = "#e05a00", BORDER = "#ffffff";
+  var BORDER = "#ffffff";
 
   function assign(a, b) { return Object.assign({}, a, b); }
 
-  var outlineKey = null, outlineLine = null;
-  // border colours and widths (mirrors dashboard/core/figures.py outline); the same object while
-  // the selection stays, so plotly has less to compare on a year step
-  function outline(iso, country, highlight) {
-    var key = (country || "") + "|" + highlight.join(",") + "|" + iso.join(",");
+  var outlineKey = null, outlines = null;
+  // The selected country and a story's states: a double outline, dark under white (a style no
+  // palette uses, visible to colour-blind readers), drawn as two traces of their own over the
+  // states; the same objects while the selection stays, so plotly has less to compare.
+  function outlineTraces(states, country, highlight) {
+    var locs = highlight.filter(function (c) { return c !== country; });
+    if (country) { locs.push(country); }
+    var key = locs.join(",") + "|" + country;
     if (key !== outlineKey) {
       outlineKey = key;
-      outlineLine = {
-        color: iso.map(function (c) { return c === country ? SELECTED : highlight.indexOf(c) >= 0 ? HIGHLIGHT : BORDER; }),
-        width: iso.map(function (c) { return c === country ? 2.5 : highlight.indexOf(c) >= 0 ? 3.0 : 0.6; })
-      };
+      var widths = locs.map(function (c) { return c === country ? 1 : 0.8; });
+      var common = { type: "choropleth", geojson: states.geojson, featureidkey: states.featureidkey,
+                     locations: locs, z: locs.map(function () { return 0; }), showscale: false,
+                     colorscale: [[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]], hoverinfo: "skip" };
+      outlines = [
+        Object.assign({}, common, { name: "outline-dark", marker: { line: { color: "#111111",
+          width: widths.map(function (w) { return 5.5 * w; }) } } }),
+        Object.assign({}, common, { name: "outline-light", marker: { line: { color: "#ffffff",
+          width: widths.map(function (w) { return 2 * w; }) } } })
+      ];
     }
-    return outlineLine;
+    return outlines;
   }
 
   /** The figure of one view; null when the payload lacks the year. */
@@ -40,11 +49,14 @@
     var st = data[1];
     data[1] = assign(st, {
       z: fr.z, hovertext: fr.text, colorscale: payload.style.colorscale,
-      zmin: payload.style.zmin, zmax: payload.style.zmax,
-      marker: assign(st.marker, { line: outline(st.locations, view.country, view.highlight || []) })
+      zmin: payload.style.zmin, zmax: payload.style.zmax
     });
     data[2] = assign(data[2], { locations: fr.contested.locations, z: fr.contested.z, hovertext: fr.contested.text });
-    var layout = assign(base.layout, { meta: { layer: payload.layer, year: view.year } });
+    var ol = outlineTraces(st, view.country, view.highlight || []);
+    // after the contested areas, before the labels (the last trace)
+    data.splice.apply(data, [data.length - 1, 0].concat(ol));
+    var layout = assign(base.layout, { meta: { layer: payload.layer, year: view.year, region: view.region || "all" } });
+    if (view.geo) { layout.geo = view.geo; }
     layout.annotations = (base.layout.annotations || []).map(function (a) {
       return a.name === "year" ? assign(a, { text: String(view.year), font: assign(a.font, { size: view.present ? 60 : 34 }) }) : a;
     });

@@ -27,7 +27,7 @@
 
   function atStep(state, ctx, i) {
     var s = steps(state, ctx)[i];
-    return assign(state, { step: i, layer: s.layer, year: s.year });
+    return assign(state, { step: i, layer: s.layer, year: s.year, region: s.region || state.region });
   }
 
   /** The count layer behind a layer (its per-1,000 twin's base), and whether it is per 1,000. */
@@ -39,11 +39,20 @@
 
   function clampYear(y, ctx) { return Math.min(ctx.years[1], Math.max(ctx.years[0], y)); }
 
+  // a new layer without data in the year shown moves to its nearest year with data (never an
+  // all-grey map without a word): returns [state, notice]
+  function toCovered(s, ctx) {
+    var cov = (ctx.layers[s.layer] || {}).covered;
+    if (!cov || (s.year >= cov[0] && s.year <= cov[1])) { return [s, null]; }
+    var y = Math.min(Math.max(s.year, cov[0]), cov[1]);
+    return [assign(s, { year: y }), { kind: "moved", from: s.year, to: y, covered: cov }];
+  }
+
   // a manual change of what the map shows leaves the story (its caption would no longer match)
   function leaveStory(state) { return state.story ? assign(state, { story: null, step: 0 }) : state; }
 
   function reduce(state, action, ctx) {
-    var next = state, history = null, merge = null;
+    var next = state, history = null, merge = null, notice = null, moved;
     var a = action;
     switch (a.type) {
       case "restore":                     // back/forward, or the address on load
@@ -57,6 +66,8 @@
         if (isPerCapita(state.layer, ctx) && info.per_1000) { layer = info.per_1000; }
         if (layer === state.layer) { break; }
         next = assign(leaveStory(state), { layer: layer, playing: false });
+        moved = toCovered(next, ctx);
+        next = moved[0]; notice = moved[1];
         history = "push";
         break;
       }
@@ -65,6 +76,8 @@
         var target = a.on ? (ctx.layers[base].per_1000 || base) : base;
         if (target === state.layer) { break; }
         next = assign(leaveStory(state), { layer: target, playing: false });
+        moved = toCovered(next, ctx);
+        next = moved[0]; notice = moved[1];
         history = "push";
         break;
       }
@@ -135,6 +148,11 @@
         }
         break;
       }
+      case "region":                      // the map's region (keeps a story: a close-up of its step)
+        if (a.region === state.region || ctx.regions.indexOf(a.region) < 0) { break; }
+        next = assign(state, { region: a.region });
+        history = "push";
+        break;
       case "present":
         if (!!a.on === state.present) { break; }
         next = assign(state, { present: !!a.on });
@@ -161,7 +179,7 @@
       default:
         break;
     }
-    return { state: next, history: next === state ? null : history, merge: merge };
+    return { state: next, history: next === state ? null : history, merge: merge, notice: notice };
   }
 
   return { reduce: reduce, baseOf: baseOf, isPerCapita: isPerCapita };

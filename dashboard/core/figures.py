@@ -39,6 +39,25 @@ NO_DATA_CLASS = -1
 NO_DATA_LABEL = "No data"
 
 
+def _regional(lon: tuple[float, float], lat: tuple[float, float]) -> dict[str, Any]:
+    mid_lon, mid_lat = (lon[0] + lon[1]) / 2, (lat[0] + lat[1]) / 2
+    return {**GEO_VIEW,
+            "projection": {"type": "conic equal area", "rotation": {"lon": mid_lon, "lat": 0},
+                           "parallels": [lat[0] + (lat[1] - lat[0]) / 4, lat[1] - (lat[1] - lat[0]) / 4], "scale": 1},
+            "lonaxis": {"range": list(lon)}, "lataxis": {"range": list(lat)},
+            "center": {"lon": mid_lon, "lat": mid_lat}}
+
+
+# The map's regions (address ``region=``): the whole space, and three close-ups in which the
+# small states and the contested areas are legible.
+REGIONS: dict[str, dict[str, Any]] = {
+    "all": {"label": "Whole space", "geo": GEO_VIEW},
+    "west": {"label": "Western states (Baltics, Belarus, Ukraine, Moldova)", "geo": _regional((19.5, 41.5), (44, 60))},
+    "caucasus": {"label": "South Caucasus", "geo": _regional((39.5, 51), (38.2, 44))},
+    "central_asia": {"label": "Central Asia", "geo": _regional((46, 88), (35, 56))},
+}
+
+
 # ------------------------------------------------------------------------------------ values
 def class_index(layer: dict[str, Any], value: float | None, category: str | None) -> int:
     """The legend class of a value, or NO_DATA_CLASS."""
@@ -230,27 +249,30 @@ def _label_ids(data: AtlasData) -> list[str]:
     return [f["properties"]["iso3"] for f in data.states_geo["features"]]
 
 
-HIGHLIGHT_LINE = "#e05a00"
 
 
-def outline(selected: str | None, highlight: list[str] | None) -> tuple[list[str], list[float]]:
-    """Border colours and widths of the 15 states: the selected country black, a story's
-    highlighted countries orange, the rest thin white (assets/atlas.js mirrors this)."""
-    hl = set(highlight or [])
-    colours = ["#000000" if c == selected else HIGHLIGHT_LINE if c in hl else palettes.BORDER for c in ISO3]
-    widths = [2.5 if c == selected else 3.0 if c in hl else 0.6 for c in ISO3]
-    return colours, widths
+def outline_traces(geojson: Any, selected: str | None, highlight: list[str] | None) -> list[dict[str, Any]]:
+    """The selected country and a story's states: a double outline, dark under white, in two
+    traces of their own (a style no palette uses; assets/atlas/map.js draws the same)."""
+    locs = [c for c in (highlight or []) if c != selected] + ([selected] if selected else [])
+    widths = [1.0 if c == selected else 0.8 for c in locs]
+    common = {"type": "choropleth", "geojson": geojson, "featureidkey": "id", "locations": locs,
+              "z": [0] * len(locs), "showscale": False, "hoverinfo": "skip",
+              "colorscale": [[0, "rgba(0,0,0,0)"], [1, "rgba(0,0,0,0)"]]}
+    return [{**common, "name": "outline-dark",
+             "marker": {"line": {"color": "#111111", "width": [5.5 * w for w in widths]}}},
+            {**common, "name": "outline-light",
+             "marker": {"line": {"color": "#ffffff", "width": [2 * w for w in widths]}}}]
 
 
 def map_figure(data: AtlasData, layer_id: str, year: int, selected: str | None = None,
-               highlight: list[str] | None = None) -> dict[str, Any]:
+               highlight: list[str] | None = None, region: str = "all") -> dict[str, Any]:
     """The full map figure for one layer and year (the browser later swaps years in)."""
     layer = data.indicators[layer_id]
     frames = layer_frames(data, layer_id)
     frame = frames["years"][str(year)]
     n = len(layer["classes"])
     ctx_ids = [f["id"] for f in data.context_geo["features"]]
-    line_c, line_w = outline(selected, highlight)
     traces = [
         {"type": "choropleth", "name": "context", "geojson": data.context_geo,
          "featureidkey": "id", "locations": ctx_ids, "z": [0] * len(ctx_ids),
@@ -261,7 +283,7 @@ def map_figure(data: AtlasData, layer_id: str, year: int, selected: str | None =
          "featureidkey": "id", "locations": list(ISO3), "z": frame["z"],
          "zmin": -1, "zmax": n - 1, "colorscale": discrete_colorscale([c["color"] for c in layer["classes"]]),
          "showscale": False, "hovertext": frame["text"], "hovertemplate": "%{hovertext}<extra></extra>",
-         "marker": {"line": {"color": line_c, "width": line_w}}},
+         "marker": {"line": {"color": palettes.BORDER, "width": 0.6}}},
         {"type": "choropleth", "name": "contested", "geojson": data.contested_geo,
          "featureidkey": "id", "locations": frame["contested"]["locations"],
          "z": frame["contested"]["z"], "zmin": 0, "zmax": 1,
@@ -269,12 +291,13 @@ def map_figure(data: AtlasData, layer_id: str, year: int, selected: str | None =
          "showscale": False, "hovertext": frame["contested"]["text"],
          "hovertemplate": "%{hovertext}<extra></extra>",
          "marker": {"line": {"color": palettes.CONTESTED_LINE, "width": 1.4}}},
+        *outline_traces(data.states_geo, selected, highlight),
         _label_trace(data),
     ]
     return {
         "data": traces,
         "layout": {
-            "geo": GEO_VIEW,
+            "geo": REGIONS.get(region, REGIONS["all"])["geo"],
             "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
             "paper_bgcolor": "rgba(0,0,0,0)",
             "dragmode": False,

@@ -38,7 +38,8 @@ URL_PATTERN = re.compile(r"https?://\S+")
 STORY_KEYS_REQUIRED = ("id", "title", "summary", "steps")
 STORY_KEYS_OPTIONAL = ("author",)
 STEP_KEYS_REQUIRED = ("id", "title", "layer", "year", "countries", "caption", "sources")
-STEP_KEYS_OPTIONAL = ("contested", "events")
+STEP_KEYS_OPTIONAL = ("contested", "events", "region")
+REGIONS = ("all", "west", "caucasus", "central_asia")  # dashboard/core/viewstate.py REGION_IDS
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,7 @@ class Step:
     sources: tuple[Source, ...]
     contested: tuple[str, ...] = ()
     events: tuple[str, ...] = ()
+    region: str = ""
 
 
 @dataclass(frozen=True)
@@ -221,6 +223,9 @@ def _check_step(raw: Any, index: int, ref: _Reference) -> tuple[str, list[str], 
             parsed_sources.append(Source(_clean(src["citation"]), url))
 
     contested = _id_list(raw.get("contested"), "contested", problems)
+    region = raw.get("region") or ""
+    if region and region not in REGIONS:
+        problems.append(f"region {region!r} is not one of {', '.join(REGIONS)}")
     for cid in contested:
         if cid not in ref.contested:
             problems.append(f"contested area '{cid}' is not in contested.geojson "
@@ -238,7 +243,7 @@ def _check_step(raw: Any, index: int, ref: _Reference) -> tuple[str, list[str], 
     return label, [], Step(
         id=sid, title=_clean(title), layer=layer, year=year, countries=tuple(countries),
         caption=_clean(caption), sources=tuple(parsed_sources),
-        contested=tuple(contested), events=tuple(events))
+        contested=tuple(contested), events=tuple(events), region=str(region))
 
 
 def _parse_story(path: Path, ref: _Reference) -> Story:
@@ -333,6 +338,7 @@ def story_as_dict(story: Story) -> dict[str, Any]:
                 "sources": [{"citation": src.citation, "url": src.url} for src in s.sources],
                 "contested": list(s.contested),
                 "events": list(s.events),
+                **({"region": s.region} if s.region else {}),
             }
             for s in story.steps
         ],

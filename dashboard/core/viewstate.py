@@ -21,6 +21,7 @@ from dashboard.core.config import DEFAULT_YEAR, ISO3, YEARS
 DEFAULT_LAYER = "cis"
 DEFAULT_INDICATORS: tuple[str, ...] = ("cis",)
 VIEWS: tuple[str, ...] = ("map", "data", "sources")
+REGION_IDS: tuple[str, ...] = ("all", "west", "caucasus", "central_asia")
 MAX_PARAM_LEN = 64
 _TRUE = ("1", "true", "yes")
 
@@ -48,13 +49,15 @@ class ViewState:
     present: bool = False
     story: str | None = None
     step: int = 0                     # from 0; the address counts from 1
+    region: str = "all"
     data: DataSelection = field(default_factory=DataSelection)
     notices: list[str] = field(default_factory=list)
     notice_params: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         """The state as the browser's state object has it (tests/cases/address.json)."""
-        return {"view": self.view, "layer": self.layer, "year": self.year, "country": self.country,
+        return {"view": self.view, "region": self.region, "layer": self.layer, "year": self.year,
+                "country": self.country,
                 "present": self.present, "story": self.story, "step": self.step, "data": self.data.as_dict()}
 
     def query(self) -> str:
@@ -64,6 +67,8 @@ class ViewState:
             parts.append(("country", self.country))
         if self.view != "map":
             parts.append(("view", self.view))
+        if self.region != "all":
+            parts.append(("region", self.region))
         d, dd = self.data, DataSelection()
         if d.indicators != dd.indicators:
             parts.append(("indicators", ",".join(d.indicators)))
@@ -82,7 +87,9 @@ class ViewState:
 
 def address_context(data: Any, stories: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
     """What the address may name, from the loaded data and the stories (shipped to the browser)."""
-    layers = {i["id"]: {"per_1000": i.get("per_1000"), "per_1000_of": i.get("per_1000_of")}
+    covered = _covered_years(data)
+    layers = {i["id"]: {"per_1000": i.get("per_1000"), "per_1000_of": i.get("per_1000_of"),
+                        "covered": covered.get(i["id"], [YEARS[0], YEARS[-1]])}
               for i in data.indicators.values() if i["map"]}
     return {
         "layers": layers,
@@ -90,12 +97,29 @@ def address_context(data: Any, stories: dict[str, dict[str, Any]] | None = None)
         "years": [YEARS[0], YEARS[-1]],
         "iso3": list(ISO3),
         "views": list(VIEWS),
+        "regions": list(REGION_IDS),
         "default_layer": DEFAULT_LAYER,
         "default_year": DEFAULT_YEAR,
         "default_indicators": [i for i in DEFAULT_INDICATORS if i in data.indicators],
-        "stories": {sid: [{"layer": s["layer"], "year": s["year"]} for s in st["steps"]]
+        "stories": {sid: [{"layer": s["layer"], "year": s["year"],
+                           **({"region": s["region"]} if s.get("region") else {})} for s in st["steps"]]
                     for sid, st in (stories or {}).items()},
     }
+
+
+def _covered_years(data: Any) -> dict[str, list[int]]:
+    """[first, last] year with at least one value, per layer (a state's status counts)."""
+    obs = data.observations
+    has = obs[obs["value"].notna() | (obs["category"].astype(str) != "")]
+    span = has.groupby("indicator")["year"].agg(["min", "max"])
+    return {str(k): [int(r["min"]), int(r["max"])] for k, r in span.iterrows()}
+
+
+def covered_year(year: int, covered: list[int] | None) -> int:
+    """The year itself if the layer has data then; else the nearest year with data."""
+    if not covered:
+        return year
+    return min(max(year, covered[0]), covered[1])
 
 
 def _clean(text: str) -> str:
@@ -157,6 +181,12 @@ def parse_query(query: str | None, ctx: dict[str, Any]) -> ViewState:
             state.view = view
         else:
             note("view", f"Unknown view “{_clean(view)}”: showing the map.")
+    region = first("region")
+    if region:
+        if region in ctx["regions"]:
+            state.region = region
+        else:
+            note("region", f"Unknown region “{_clean(region)}”: showing the whole space.")
     inds = first("indicators")
     if inds is not None:
         known = list(dict.fromkeys(i for i in _items(inds) if i in ctx["indicators"]))
@@ -188,6 +218,12 @@ def parse_query(query: str | None, ctx: dict[str, Any]) -> ViewState:
             state.data.year_to = yy
     if state.data.year_from > state.data.year_to:
         state.data.year_from, state.data.year_to = state.data.year_to, state.data.year_from
+    covered = ctx["layers"][state.layer].get("covered")
+    shown = covered_year(state.year, covered)
+    if shown != state.year:
+        note("year", f"No data for this layer in {state.year}: showing {shown}, the "
+                     f"{'latest' if shown < state.year else 'first'} year with data.")
+        state.year = shown
     state.present = first("present") in _TRUE
     story = first("story")
     if story:
@@ -202,4 +238,5 @@ def parse_query(query: str | None, ctx: dict[str, Any]) -> ViewState:
             else:
                 note("step", f"Step “{_clean(st)}” is not between 1 and {len(steps)}: starting the story at step 1.")
             state.layer, state.year = steps[state.step]["layer"], steps[state.step]["year"]
+            state.region = steps[state.step].get("region") or state.region
     return state

@@ -147,4 +147,6 @@ def register(app: Dash, data: AtlasData) -> None:
                             Input(ids.SLIDER, "value"),
                             Input(ids.STORY_SELECT, "value"),
                             Input(ids.PLAY_SPEED, "value"),
+                            Input(ids.COUNTRY_PICKER, "value"),
+                            Input(ids.REGION_SELECT, "value"),
                             prevent_initial_call=True)

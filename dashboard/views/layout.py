@@ -8,7 +8,7 @@ from dash import dcc, html
 
 from dashboard import ids
 from dashboard.core import figures
-from dashboard.core.config import DEFAULT_YEAR, YEARS
+from dashboard.core.config import DEFAULT_YEAR, ISO3, YEARS
 from dashboard.core.data import AtlasData
 from dashboard.core.viewstate import DEFAULT_LAYER, address_context
 from dashboard.views.download_menu import download_menu
@@ -100,7 +100,8 @@ def meta(data: AtlasData, stories: dict[str, dict[str, Any]] | None = None) -> d
             {"date": e.date, "title": e.title, "text": e.text, "source": e.source, "countries": e.countries})
     return {"address": address_context(data, stories), "layers": inds, "names": data.names_en,
             "contested_state": contested_state, "events": events, "stories": stories or {},
-            "map_config": MAP_CONFIG, "grid_js": GRID_JS}
+            "map_config": MAP_CONFIG, "grid_js": GRID_JS,
+            "regions": {rid: {"label": r["label"], "geo": r["geo"]} for rid, r in figures.REGIONS.items()}}
 
 
 def poster_url(layer_id: str, year: int, version: str) -> str:
@@ -111,7 +112,9 @@ def poster_url(layer_id: str, year: int, version: str) -> str:
 
 # the boundary layers by address (plotly fetches them once; the page's layout stays small)
 GEO_URLS = {"context": "/api/v1/geodata/context.geojson", "states": "/api/v1/geodata/successor_states.geojson",
-            "contested": "/api/v1/geodata/contested.geojson"}
+            "contested": "/api/v1/geodata/contested.geojson",
+            "outline-dark": "/api/v1/geodata/successor_states.geojson",
+            "outline-light": "/api/v1/geodata/successor_states.geojson"}
 
 
 def base_figure(data: AtlasData, layer_id: str, year: int) -> dict[str, Any]:
@@ -190,6 +193,10 @@ def build_layout(data: AtlasData, stories: dict[str, dict[str, Any]] | None = No
         html.Main(className="views", children=[
         html.Div(id=ids.VIEW_MAP, className="main", role="tabpanel", hidden=view != "map", children=[
             html.Section(className="controls", **{"aria-label": "Map controls"}, children=[
+                html.Label("Region", htmlFor=ids.REGION_SELECT, className="control-label"),
+                html.Div(className="picker-box region-box", children=dcc.Dropdown(
+                    id=ids.REGION_SELECT, clearable=False, searchable=False, value="all",
+                    options=[{"label": r["label"], "value": rid} for rid, r in figures.REGIONS.items()])),
                 html.Label("Layer", htmlFor=ids.LAYER, className="control-label"),
                 html.Div(className="layer-select-box", children=dcc.Dropdown(
                     id=ids.LAYER, options=layer_options(data), value=base, clearable=False, searchable=True,
@@ -200,6 +207,12 @@ def build_layout(data: AtlasData, stories: dict[str, dict[str, Any]] | None = No
                                    options=[{"label": "Number", "value": "count"},
                                             {"label": "Per 1,000 residents", "value": "per1000"}]),
                 ]),
+                html.Label("Country", htmlFor=ids.COUNTRY_PICKER, className="control-label picker-label"),
+                html.Div(className="picker-box", children=dcc.Dropdown(
+                    id=ids.COUNTRY_PICKER, searchable=True, clearable=True, placeholder="Find a country…",
+                    options=[{"label": data.names_en[c], "value": c,
+                              "search": f"{data.names_en[c]} {data.names_ru.get(c, '')} {c}"} for c in
+                             sorted(ISO3, key=lambda c: data.names_en[c])])),
                 html.Div(id=ids.LEGEND, className="legend", children=legend(data, layer_id)),
                 html.P(id=ids.LAYER_DESCRIPTION, className="layer-description",
                        children=data.indicators[layer_id]["description"]),
@@ -232,6 +245,8 @@ def build_layout(data: AtlasData, stories: dict[str, dict[str, Any]] | None = No
                     html.Button("▶ Play", id=ids.PLAY, n_clicks=0, className="play-button", type="button",
                                 title="Play the years (Space)", **{"aria-pressed": "false"}),
                     html.Div(className="slider-wrap", children=[
+                        # the layer's years with data (placed under the track by assets/atlas/app.js)
+                        html.Div(id=ids.SLIDER_COVERAGE, className="slider-coverage", **{"aria-hidden": "true"}),
                         dcc.Slider(id=ids.SLIDER, min=YEARS[0], max=YEARS[-1], step=1, value=year,
                                    marks=marks, updatemode="drag", included=False,
                                    tooltip={"placement": "top", "always_visible": False}),

@@ -263,14 +263,15 @@ def map_svg(figure: dict[str, Any], title: str = "") -> str:
 
 
 # ------------------------------------------------------------------------------------ the view
-def view_of_query(query: str, data: Any, stories: dict[str, dict[str, Any]]) -> tuple[str, int, str | None, list[str]]:
-    """(layer, year, country, highlighted countries) that a page address opens with, by the same
+def view_of_query(query: str, data: Any,
+                  stories: dict[str, dict[str, Any]]) -> tuple[str, int, str | None, list[str], str]:
+    """(layer, year, country, highlighted countries, region) that a page address opens with, by the same
     rules as the page (``dashboard.core.viewstate``; a story step decides layer, year and highlight)."""
     from dashboard.core.viewstate import address_context, parse_query
 
     state = parse_query(query, address_context(data, stories))
     highlight = list(stories[state.story]["steps"][state.step]["countries"]) if state.story else []
-    return state.layer, state.year, state.country, highlight
+    return state.layer, state.year, state.country, highlight, state.region
 
 
 class PosterCache:
@@ -278,17 +279,17 @@ class PosterCache:
 
     def __init__(self, data: Any, stories: dict[str, dict[str, Any]], size: int = 256) -> None:
         self.data, self.stories, self.size = data, stories, size
-        self._svgs: dict[tuple[str, int, str | None, tuple[str, ...]], str] = {}
+        self._svgs: dict[tuple[str, int, str | None, tuple[str, ...], str], str] = {}
 
     def svg(self, query: str) -> str:
         from dashboard.core.figures import map_figure
 
-        layer, year, country, highlight = view_of_query(query, self.data, self.stories)
-        key = (layer, year, country, tuple(highlight))
+        layer, year, country, highlight, region = view_of_query(query, self.data, self.stories)
+        key = (layer, year, country, tuple(highlight), region)
         hit = self._svgs.get(key)
         if hit is None:
             title = f"{self.data.indicators[layer]['label']}, {year} (static picture while the map loads)"
-            hit = map_svg(map_figure(self.data, layer, year, country, highlight), title)
+            hit = map_svg(map_figure(self.data, layer, year, country, highlight, region), title)
             if len(self._svgs) >= self.size:
                 self._svgs.pop(next(iter(self._svgs)))
             self._svgs[key] = hit

@@ -71,10 +71,9 @@ def test_story_from_start_to_end(probe) -> None:
         layer = step.layer
         probe.page.wait_for_function(
             "(l) => location.search.includes('layer=' + l)", arg=layer)
-        widths = probe.eval("() => document.querySelector('#map .js-plotly-plot').data[1].marker.line.width")
-        locs = probe.eval("() => document.querySelector('#map .js-plotly-plot').data[1].locations")
-        outlined = {c for c, w in zip(locs, widths, strict=True) if w >= 3}
-        assert outlined == set(step.countries)
+        outlined = probe.eval("""() => document.querySelector('#map .js-plotly-plot').data
+            .find(t => t.name === 'outline-dark').locations""")
+        assert set(outlined) == set(step.countries)
         assert f"step={i + 1}" in probe.page.url
         if i < len(story.steps) - 1:
             probe.page.click("#story-next")

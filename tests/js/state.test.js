@@ -110,3 +110,12 @@ test("Every reachable state survives the address unchanged (but playing)", () =>
     assert.deepStrictEqual(back, rest, JSON.stringify(a));
   }
 });
+
+test("A layer without data in the year shown moves to its nearest year with data, and says so", () => {
+  const r = reduce(start("?layer=cis&year=2025"), { type: "layer", layer: "net_migration" }, ctx);
+  assert.strictEqual(r.state.year, 2023);
+  assert.deepStrictEqual(r.notice, { kind: "moved", from: 2025, to: 2023, covered: [1991, 2023] });
+  const s = reduce(start("?layer=cis&year=2000"), { type: "layer", layer: "net_migration" }, ctx);
+  assert.strictEqual(s.state.year, 2000);
+  assert.strictEqual(s.notice, null);
+});

@@ -26,7 +26,7 @@ def test_map_figure_is_json_and_uses_own_geodata(data: AtlasData) -> None:
     fig = figures.map_figure(data, "cis", 1995)
     json.dumps(fig)  # serialisable as is
     names = [t.get("name") for t in fig["data"]]
-    assert names == ["context", "states", "contested", "labels"]
+    assert names == ["context", "states", "contested", "outline-dark", "outline-light", "labels"]
     assert fig["data"][1]["geojson"] is data.states_geo
     assert fig["data"][1]["locations"] == list(ISO3)
     geo = fig["layout"]["geo"]

@@ -83,18 +83,18 @@ def test_no_data_is_grey_not_the_colour_of_zero(data: Any) -> None:
 
 def test_selected_country_is_outlined_and_contested_areas_follow_the_year(data: Any) -> None:
     svg = map_svg(figures.map_figure(data, "cis", 2015, selected="UKR"))
-    assert [s for _, _, s in _paths(svg, "states")].count("#000000") == 1
+    assert len(_paths(svg, "outline-dark")) == 1 and len(_paths(svg, "outline-light")) == 1
     assert len(_paths(svg, "contested")) == 6, "Crimea and Donbas join the four older areas in 2015"
     assert len(_paths(map_svg(figures.map_figure(data, "cis", 2010)), "contested")) == 4
     assert _paths(map_svg(figures.map_figure(data, "cis", 1991)), "contested") == []
 
 
 def test_view_of_query_follows_the_page_rules(data: Any) -> None:
-    assert view_of_query("layer=fh_status&year=1997&country=blr", data, {}) == ("fh_status", 1997, "BLR", [])
-    layer, year, country, _ = view_of_query("layer=<x>&year=1066&country=ZZZ", data, {})
+    assert view_of_query("layer=fh_status&year=1997&country=blr", data, {}) == ("fh_status", 1997, "BLR", [], "all")
+    layer, year, country, _, _ = view_of_query("layer=<x>&year=1066&country=ZZZ", data, {})
     assert (year, country) == (2025, None) and layer in data.indicators
     stories = {"s": {"steps": [{"layer": "csto", "year": 2002, "countries": ["ARM"]}]}}
-    assert view_of_query("story=s&step=1", data, stories) == ("csto", 2002, None, ["ARM"])
+    assert view_of_query("story=s&step=1", data, stories) == ("csto", 2002, None, ["ARM"], "all")
 
 
 def test_poster_endpoint_answers_any_query(client: Any) -> None:
