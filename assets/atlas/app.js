@@ -120,11 +120,13 @@
     if (drawn && drawn.layer === s.layer && drawn.year === s.year && drawn.country === s.country &&
         drawn.hl === hl.join(",") && drawn.present === s.present && drawn.region === s.region) { return; }
     var fig = A.map.compose(base, payload, { year: s.year, country: s.country, highlight: hl, present: s.present,
-                                             region: s.region, geo: (meta.regions[s.region] || {}).geo });
+                                             region: s.region, geo: (meta.regions[s.region] || {}).geo,
+                                             labelSize: labelSize(s) });
     if (!fig) { return; }
     var first = !drawn;
     drawn = { layer: s.layer, year: s.year, country: s.country, hl: hl.join(","), present: s.present, region: s.region };
     var done = A.map.draw(el, fig, config);
+    Promise.resolve(done).then(function () { A.map.declutter(el, meta.label_priority); });
     if (first) {
       el.on("plotly_click", function (ev) {
         var p = ev && ev.points && ev.points[0];
@@ -134,6 +136,11 @@
       });
       Promise.resolve(done).then(hidePoster);
     }
+  }
+
+  // labels: 12 px; in presentation mode 18 px and more, with the screen (1 % of its width)
+  function labelSize(s) {
+    return s.present ? Math.max(18, Math.round(window.innerWidth / 100)) : 12;
   }
 
   function hidePoster() {
@@ -249,7 +256,9 @@
     // the map's box changes size with the page's layout, known after the next frame
     window.requestAnimationFrame(function () {
       var el = document.getElementById("map-plot");
-      if (el && window.Plotly && drawn) { window.Plotly.Plots.resize(el); }
+      if (el && window.Plotly && drawn) {
+        Promise.resolve(window.Plotly.Plots.resize(el)).then(function () { A.map.declutter(el, meta.label_priority); });
+      }
       placeCoverage();
     });
   }

@@ -55,6 +55,10 @@
     var ol = outlineTraces(st, view.country, view.highlight || []);
     // after the contested areas, before the labels (the last trace)
     data.splice.apply(data, [data.length - 1, 0].concat(ol));
+    var last = data.length - 1;  // the labels: 12 px, larger in presentation mode (view.labelSize)
+    if (data[last].name === "labels" && view.labelSize) {
+      data[last] = assign(data[last], { textfont: assign(data[last].textfont, { size: view.labelSize }) });
+    }
     var layout = assign(base.layout, { meta: { layer: payload.layer, year: view.year, region: view.region || "all" } });
     if (view.geo) { layout.geo = view.geo; }
     layout.annotations = (base.layout.annotations || []).map(function (a) {
@@ -84,5 +88,28 @@
     return window.Plotly.react(el, fig.data, fig.layout, config);
   }
 
-  return { compose: compose, withPlotly: withPlotly, draw: draw };
+  /** Hide every label that would overlap a larger state's label or leave the map (in the order
+   *  of `priority`, largest state first); returns the iso3 of the labels shown. */
+  function declutter(el, priority) {
+    var nodes = Array.prototype.slice.call(el.querySelectorAll(".scatterlayer .scattergeo text"));
+    var box = el.getBoundingClientRect();
+    var items = nodes.map(function (n) {
+      var d = (n.parentNode && n.parentNode.__data__) || {};  // plotly's point: customdata as `data`
+      return { node: n, iso: typeof d.data === "string" ? d.data : null };
+    });
+    items.sort(function (a, b) { return priority.indexOf(a.iso) - priority.indexOf(b.iso); });
+    var kept = [], shown = [];
+    items.forEach(function (it) {
+      it.node.style.visibility = "";
+      var r = it.node.getBoundingClientRect();
+      var inside = r.width > 0 && r.left >= box.left && r.right <= box.right && r.top >= box.top && r.bottom <= box.bottom;
+      var clash = kept.some(function (k) {
+        return r.left < k.right + 2 && k.left < r.right + 2 && r.top < k.bottom + 1 && k.top < r.bottom + 1;
+      });
+      if (!inside || clash) { it.node.style.visibility = "hidden"; } else { kept.push(r); shown.push(it.iso); }
+    });
+    return shown;
+  }
+
+  return { compose: compose, withPlotly: withPlotly, draw: draw, declutter: declutter };
 });

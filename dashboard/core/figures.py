@@ -232,17 +232,22 @@ def _label_trace(data: AtlasData) -> dict[str, Any]:
         p = f["properties"]
         lons.append(p["label_lon"])
         lats.append(p["label_lat"])
-        names.append(p["iso3"] if p["iso3"] in _SMALL else data.names_en[p["iso3"]])
+        names.append(data.names_en[p["iso3"]])
+    # 12 px (18 px and more in presentation mode: assets/atlas/map.js); labels that would overlap
+    # another, larger state's label are hidden by the page (assets/atlas/app.js declutter)
     return {
         "type": "scattergeo", "lon": lons, "lat": lats, "text": names, "mode": "text",
-        "textfont": {"size": [9 if iso3 in _SMALL else 12 for iso3 in _label_ids(data)],
+        "customdata": _label_ids(data),
+        "textfont": {"size": 12,
                      "color": "#1b1b1b", "family": "system-ui, sans-serif",
                      "shadow": "1px 1px 1px #fff, -1px -1px 1px #fff, 1px -1px 1px #fff, -1px 1px 1px #fff"},
         "hoverinfo": "skip", "showlegend": False, "name": "labels",
     }
 
 
-_SMALL = {"ARM", "AZE", "GEO", "MDA", "EST", "LVA", "LTU"}
+# which label stays when two would overlap: the larger state's (by area, largest first)
+LABEL_PRIORITY = ("RUS", "KAZ", "UKR", "TKM", "UZB", "BLR", "KGZ", "TJK", "GEO", "LTU", "LVA", "AZE", "EST",
+                  "MDA", "ARM")
 
 
 def _label_ids(data: AtlasData) -> list[str]:

@@ -101,7 +101,8 @@ def meta(data: AtlasData, stories: dict[str, dict[str, Any]] | None = None) -> d
     return {"address": address_context(data, stories), "layers": inds, "names": data.names_en,
             "contested_state": contested_state, "events": events, "stories": stories or {},
             "map_config": MAP_CONFIG, "grid_js": GRID_JS,
-            "regions": {rid: {"label": r["label"], "geo": r["geo"]} for rid, r in figures.REGIONS.items()}}
+            "regions": {rid: {"label": r["label"], "geo": r["geo"]} for rid, r in figures.REGIONS.items()},
+            "label_priority": list(figures.LABEL_PRIORITY)}
 
 
 def poster_url(layer_id: str, year: int, version: str) -> str:

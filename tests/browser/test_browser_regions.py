@@ -77,3 +77,34 @@ def test_a_region_shows_its_states_large(probe, region: str, inside: list[str]) 
     assert f"region={region}" in probe.page.url
     probe.eval("() => window.Atlas.app.dispatch({type: 'region', region: 'all'})")
     probe.page.wait_for_function("() => !location.search.includes('region=')")
+
+
+LABELS = """() => [...document.querySelectorAll('#map .scatterlayer .scattergeo text')]
+    .filter(n => n.style.visibility !== 'hidden')
+    .map(n => { const r = n.getBoundingClientRect();
+                return [r.left, r.top, r.right, r.bottom, parseFloat(getComputedStyle(n).fontSize)]; })"""
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("query", ["?layer=cis&year=2009", "?layer=cis&year=2009&region=west",
+                                   "?story=post_soviet_space&step=9&present=1"])
+def test_labels_never_overlap_and_are_large_enough(browser, live_server, size, query: str) -> None:
+    ctx, probe = _probe(browser, live_server, size)
+    try:
+        probe.goto(query)
+        probe.page.wait_for_function("() => document.querySelectorAll('#map .scatterlayer .scattergeo text').length")
+        labels = probe.eval(LABELS)
+        assert labels, "no label shown"
+        for i, a in enumerate(labels):
+            for b in labels[i + 1:]:
+                assert not _meets(a[:4], b[:4]), (a, b)
+        smallest = min(lab[4] for lab in labels)
+        assert smallest >= (18 if "present" in query else 12)
+        if "present" in query and size == (1920, 1080):
+            caption = probe.eval("() => parseFloat(getComputedStyle("
+                                 "document.querySelector('#story-caption')).fontSize)")
+            marks = probe.eval("""() => Math.min(...[...document.querySelectorAll('#year-slider .dash-slider-mark')]
+                .map(m => parseFloat(getComputedStyle(m).fontSize)))""")
+            assert caption >= 24 and marks >= 16, (caption, marks)
+    finally:
+        ctx.close()
