@@ -5,10 +5,12 @@
 * country panel: from the action (a click on the map, here dispatched as the click handler does)
   to the panel's three graphs drawn for that country;
 * layer switch: from choosing a layer to the map drawn with it and its legend shown;
-* data tab, first open: from the click on the tab to the grid's first rows (a fresh page each run).
+* data tab, first open: from the click on the tab to the grid's first rows (a fresh page each run);
+* region change: from choosing a region to the map drawn for it.
 
 Targets (issue "One view state"): panel ≤ 150 ms p50, layer switch ≤ 120 ms p50, data tab
-first open ≤ 400 ms p50. Prints the figures and PASS/FAIL. Figures go to BENCHMARKS.md.
+first open ≤ 400 ms p50; region change ≤ 150 ms p50 (issue "Every state visible").
+Prints the figures and PASS/FAIL. Figures go to BENCHMARKS.md.
 """
 
 from __future__ import annotations
@@ -51,6 +53,9 @@ LAYER_DONE = """(layer) => {
 }"""
 
 GRID_DONE = "() => !!document.querySelector('#data-table .ag-row')"
+
+REGION_DONE = """(r) => { const gd = document.querySelector('#map .js-plotly-plot');
+  return gd && gd.layout.meta && gd.layout.meta.region === r; }"""
 
 
 def pct(values: list[float], q: float) -> float:
@@ -104,6 +109,12 @@ def main() -> int:
                 t = page.evaluate(TIMED, [{"type": "layer", "layer": lid}, LAYER_DONE, [lid, label]])
                 if i:
                     switch.append(t)
+            regions: list[float] = []
+            for i in range(args.runs + 1):
+                rid = ["caucasus", "west", "central_asia", "all"][i % 4]
+                t = page.evaluate(TIMED, [{"type": "region", "region": rid}, REGION_DONE, rid])
+                if i:
+                    regions.append(t)
             ctx.close()
             first_open: list[float] = []
             for i in range(max(5, args.runs // 2) + 1):
@@ -121,6 +132,7 @@ def main() -> int:
             ok &= report("country panel (click→drawn)", panel, 150)
             ok &= report("layer switch", switch, 120)
             ok &= report("data tab, first open", first_open, 400)
+            ok &= report("region change", regions, 150)
             browser.close()
     finally:
         proc.terminate()

@@ -59,9 +59,19 @@ def test_picking_a_country_by_name_opens_a_panel_that_covers_no_control(browser,
         ctx.close()
 
 
+@pytest.mark.parametrize("size", [(1280, 720), (390, 844)])
 @pytest.mark.parametrize(("region", "inside"), [("caucasus", ["ARM", "AZE", "GEO"]),
                                                 ("west", ["MDA", "LTU", "LVA", "EST", "BLR", "UKR"])])
-def test_a_region_shows_its_states_large(probe, region: str, inside: list[str]) -> None:
+def test_a_region_shows_its_states_large(browser, live_server, size, region: str, inside: list[str]) -> None:
+    """Every state is a target of at least 24×24 px one click away from the whole space (WCAG 2.2)."""
+    ctx, probe = _probe(browser, live_server, size)
+    try:
+        _region_shows_its_states_large(probe, region, inside)
+    finally:
+        ctx.close()
+
+
+def _region_shows_its_states_large(probe: PageProbe, region: str, inside: list[str]) -> None:
     probe.goto(f"?layer=cis&year=2009&region={region}")
     probe.page.wait_for_function("(r) => document.querySelector('#map .js-plotly-plot').layout.meta.region === r",
                                  arg=region)
