@@ -53,8 +53,11 @@
     });
     data[2] = assign(data[2], { locations: fr.contested.locations, z: fr.contested.z, hovertext: fr.contested.text });
     var ol = outlineTraces(st, view.country, view.highlight || []);
-    // after the contested areas, before the labels (the last trace)
-    data.splice.apply(data, [data.length - 1, 0].concat(ol));
+    // in the base figure's own outline traces (dashboard/core/figures.py outline_traces)
+    data.forEach(function (tr, i) {
+      if (tr.name === "outline-dark") { data[i] = ol[0]; }
+      if (tr.name === "outline-light") { data[i] = ol[1]; }
+    });
     var last = data.length - 1;  // the labels: 12 px, larger in presentation mode (view.labelSize)
     if (data[last].name === "labels" && view.labelSize) {
       data[last] = assign(data[last], { textfont: assign(data[last].textfont, { size: view.labelSize }) });

@@ -119,3 +119,18 @@ test("A layer without data in the year shown moves to its nearest year with data
   assert.strictEqual(s.state.year, 2000);
   assert.strictEqual(s.notice, null);
 });
+
+test("The map's figure keeps its traces; the outline traces carry the selection", () => {
+  const map = require(path.join(__dirname, "..", "..", "assets", "atlas", "map.js"));
+  const tr = (name, extra) => Object.assign({ name, type: "choropleth", locations: [], z: [] }, extra || {});
+  const base = { data: [tr("context"), tr("states", { locations: ["ARM", "GEO"], geojson: "/g", featureidkey: "id", marker: {} }),
+                        tr("contested"), tr("outline-dark"), tr("outline-light"), { name: "labels", type: "scattergeo" }],
+                 layout: { annotations: [{ name: "year", text: "1991", font: {} }] } };
+  const frames = { years: { "2000": { z: [1, 2], text: ["a", "b"], contested: { locations: [], z: [], text: [] } } } };
+  const payload = { layer: "cis", frames, style: { colorscale: [[0, "#000"], [1, "#fff"]], zmin: -1, zmax: 3 } };
+  const fig = map.compose(base, payload, { year: 2000, country: "GEO", highlight: ["ARM", "GEO"] });
+  assert.deepStrictEqual(fig.data.map((t) => t.name), base.data.map((t) => t.name));
+  assert.deepStrictEqual(fig.data[3].locations, ["ARM", "GEO"]);
+  assert.strictEqual(fig.layout.annotations[0].text, "2000");
+  assert.deepStrictEqual(fig.data[1].z, [1, 2]);
+});
