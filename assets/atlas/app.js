@@ -61,8 +61,12 @@
   }
 
   // ---------------------------------------------------------------- render
+  // the map is drawn unless one of the chart, ranking or compare views takes its place (then a
+  // year step costs only that view; the map is drawn when it shows again)
+  function mapShown(s) { return s.view !== "chart" && s.view !== "rank" && s.view !== "compare"; }
+
   function render(prev, s) {
-    if (s.view === "map") { renderMap(s); }
+    if (mapShown(s)) { renderMap(s); }
     if (prev.layer !== s.layer) {
       tell("layer-select", "value", A.state.baseOf(s.layer, ctx));
       tell("per-capita", "value", A.state.isPerCapita(s.layer, ctx) ? "per1000" : "count");
@@ -240,7 +244,8 @@
       if (el) { el.hidden = k !== s.view; }
     });
     if (panel === "sources") { tell("sources-req", "data", true); }
-    if (s.view === "map") { renderMap(s); resizeMapLater(); }
+    if (mapShown(s)) { renderMap(s); }
+    if (s.view === "map") { resizeMapLater(); }
   }
 
   // ---------------------------------------------------------------- chart, ranking, compare
@@ -503,7 +508,7 @@
     if (!payload || !payload.layer) { return; }
     payloads[payload.layer] = payload;
     if (payload.layer === state.layer) {
-      if (state.view === "map") { renderMap(state); }
+      if (mapShown(state)) { renderMap(state); }
       renderTexts(state);
       renderActive(Object.assign({}, state, { layer: null }), state);
     } else if (payload.layer === state.layer2 && state.view === "compare") {

@@ -9,7 +9,7 @@ import pytest
 from dashboard.core import figures, palettes
 from dashboard.core.config import DEFAULT_YEAR, ISO3, YEARS
 from dashboard.core.data import AtlasData, get_data
-from dashboard.core.viewstate import DEFAULT_LAYER, parse_query
+from dashboard.core.viewstate import DEFAULT_LAYER, address_context, parse_query
 
 
 @pytest.fixture(scope="module")
@@ -124,8 +124,7 @@ def test_panel_figures(data: AtlasData) -> None:
 ])
 def test_parse_query(data: AtlasData, query: str, layer: str, year: int, country: str | None,
                      notices: int) -> None:
-    layers = {i["id"] for i in data.indicators.values() if i["map"]}
-    st = parse_query(query, layers)
+    st = parse_query(query, address_context(data))
     assert (st.layer, st.year, st.country, len(st.notices)) == (layer, year, country, notices)
     for n in st.notices:
         assert len(n) < 250
