@@ -112,6 +112,7 @@ DATA = {
     "csv": "download-table-csv",
     "xlsx": "download-table-xlsx",
     "zip": "download-dataset-zip",
+    "wide": "download-table-wide",
     "download_table": "data-download-table",
     "download_dataset": "data-download-dataset",
 }

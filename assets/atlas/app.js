@@ -441,6 +441,11 @@
     }
     var d = s.data;
     tell("data-req", "data", { indicators: d.indicators, countries: d.countries, from: d.from, to: d.to });
+    var wide = document.getElementById("download-table-wide");
+    if (wide) {
+      wide.setAttribute("href", "/download/wide.csv?indicators=" + d.indicators.map(encodeURIComponent).join(",") +
+        "&countries=" + d.countries.join(",") + "&from=" + d.from + "&to=" + d.to);
+    }
     // the tab's fields follow (back/forward), once the tab is rendered (it starts from data-req)
     if (document.getElementById("data-indicators")) {
       tell("data-indicators", "value", d.indicators);

@@ -100,6 +100,11 @@
   var LINE_COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2",
                       "#7f7f7f", "#bcbd22", "#393b79", "#ad494a", "#637939", "#843c39", "#5254a3"];
 
+  function fade(hex) {
+    var n = parseInt(hex.slice(1), 16);
+    return "rgba(" + ((n >> 16) & 255) + "," + ((n >> 8) & 255) + "," + (n & 255) + ",0.18)";
+  }
+
   function yearMarker(year) {
     return { type: "line", x0: year, x1: year, xref: "x", yref: "paper", y0: 0, y1: 1, name: "year",
              line: { color: "#d62728", width: 2, dash: "dot" } };
@@ -122,17 +127,34 @@
     };
     if (fr.numeric) {
       var log = view.scale === "log" && fr.unit === "persons";
-      var data = states.map(function (c, k) {
-        var i = idx[c], xs = [], ys = [], texts = [];
+      var data = [], lines = [];
+      states.forEach(function (c, k) {
+        var i = idx[c], xs = [], ys = [], texts = [], bx = [], lo = [], hi = [];
+        var colour = LINE_COLOURS[k % LINE_COLOURS.length];
         years.forEach(function (yy) {
-          var v = fr.years[String(yy)].values[i];
-          if (isNum(v) && !(log && v <= 0)) { xs.push(yy); ys.push(v); texts.push(fr.years[String(yy)].text[i]); }
+          var yr = fr.years[String(yy)], v = yr.values[i];
+          var b = yr.band ? [yr.band[0][i], yr.band[1][i]] : null;
+          var hasBand = b && isNum(b[0]) && isNum(b[1]);
+          if (isNum(v) && !(log && v <= 0)) {
+            xs.push(yy); ys.push(v);
+            texts.push(yr.text[i] + (hasBand ? "<br>" + fr.band + ": " + b[0] + "–" + b[1] : ""));
+          }
+          if (hasBand) { bx.push(yy); lo.push(b[0]); hi.push(b[1]); }
         });
-        return { type: "scatter", mode: "lines+markers", name: fr.names[i], x: xs, y: ys, hovertext: texts,
-                 customdata: xs.map(function () { return c; }),
-                 line: { color: LINE_COLOURS[k % LINE_COLOURS.length], width: 2 }, marker: { size: 5 },
-                 hovertemplate: "%{hovertext}<extra></extra>" };
+        if (bx.length) {
+          // the published interval as a band: its lower edge, then the upper edge filled down to it
+          data.push({ type: "scatter", mode: "lines", x: bx, y: lo, meta: "band", name: fr.names[i] + " " + fr.band,
+                      line: { width: 0, color: colour }, hoverinfo: "skip", showlegend: false });
+          data.push({ type: "scatter", mode: "lines", x: bx, y: hi, meta: "band", name: fr.names[i] + " " + fr.band,
+                      line: { width: 0, color: colour }, fill: "tonexty", fillcolor: fade(colour),
+                      hoverinfo: "skip", showlegend: false });
+        }
+        lines.push({ type: "scatter", mode: "lines+markers", name: fr.names[i], x: xs, y: ys, hovertext: texts,
+                     customdata: xs.map(function () { return c; }),
+                     line: { color: colour, width: 2 }, marker: { size: 5 },
+                     hovertemplate: "%{hovertext}<extra></extra>" });
       });
+      data = data.concat(lines);  // the lines over every band
       layout.yaxis = { title: { text: fr.unit }, automargin: true, type: log ? "log" : "linear", zeroline: !log };
       layout.showlegend = true;
       layout.legend = { orientation: "h", y: -0.12 };

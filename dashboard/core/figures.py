@@ -149,6 +149,9 @@ def _frames(data: AtlasData, layer_id: str) -> dict[str, Any]:
     layer = data.indicators[layer_id]
     values = _layer_values(data, layer_id)
     contested = contested_frames(data)
+    # a published uncertainty interval (V-Dem's 68% bounds: the indicators <id>_low and <id>_high)
+    band_ids = (f"{layer_id}_low", f"{layer_id}_high")
+    bands = [_layer_values(data, b) for b in band_ids] if all(b in data.indicators for b in band_ids) else None
     years: dict[str, Any] = {}
     for year in YEARS:
         z, text, labels, nums = [], [], [], []
@@ -163,8 +166,11 @@ def _frames(data: AtlasData, layer_id: str) -> dict[str, Any]:
                             "summary": view_summary(data, layer, year, z, labels),
                             "contested": contested[str(year)],
                             "has_data": any(v != NO_DATA_CLASS for v in z)}
+        if bands is not None:
+            years[str(year)]["band"] = [[(b.get((iso3, year)) or {}).get("value") for iso3 in ISO3] for b in bands]
     return {"layer": layer_id, "label": layer["label"], "short_label": layer["short_label"],
-            "unit": layer["unit"], "kind": layer["kind"], "numeric": layer["kind"] != "categorical",
+            "band": "68% interval" if bands is not None else None, "unit": layer["unit"],
+            "kind": layer["kind"], "numeric": layer["kind"] != "categorical",
             "iso3": list(ISO3), "names": [data.names_en[c] for c in ISO3], "years": years}
 
 

@@ -149,6 +149,21 @@ def test_chart_draws_georgia_and_armenia_with_the_apis_values(probe) -> None:
     assert probe.console_errors == []
 
 
+def test_chart_draws_v_dem_intervals_as_bands_with_the_apis_bounds(probe) -> None:
+    open_view(probe, "?view=chart&layer=vdem_polyarchy&countries=GEO,ARM&year=2010")
+    wait_chart(probe, "vdem_polyarchy", 2010, 6)  # per state: lower edge, upper edge (filled), line
+    traces = probe.eval("""() => document.getElementById('chart').data.map(t => ({
+        name: t.name, band: t.meta === 'band', fill: t.fill || null, x: t.x, y: t.y}))""")
+    bands = [t for t in traces if t["band"]]
+    assert [t["fill"] for t in bands] == [None, "tonexty", None, "tonexty"]
+    assert [t["name"] for t in traces if not t["band"]] == ["Armenia", "Georgia"]
+    for (lo_t, hi_t), iso in ((bands[0:2], "ARM"), (bands[2:4], "GEO")):
+        for t, end in ((lo_t, "low"), (hi_t, "high")):
+            want = {r["year"]: r["value"] for r in api(probe.base, f"vdem_polyarchy_{end}", 1991, 2026)
+                    if r["iso3"] == iso}
+            assert dict(zip(t["x"], t["y"], strict=True)) == pytest.approx(want)
+
+
 def test_chart_log_axis_and_per_1000_and_a_status_grid_for_categories(probe) -> None:
     open_view(probe, "?view=chart&layer=refugees_hosted&countries=ARM,AZE,GEO&year=2000&scale=log")
     wait_chart(probe, "refugees_hosted", 2000, 3)
@@ -348,3 +363,18 @@ def test_wide_table_of_the_chart_equals_the_apis_values(probe) -> None:
         want = {r["year"]: r["value"] for r in rows if r["iso3"] == iso}
         for y, cell in zip(range(2012, 2025), cells[5:], strict=True):
             assert (float(cell) if cell else None) == want.get(y), (iso, y)
+
+
+def test_data_tab_offers_the_wide_table_of_its_selection(probe) -> None:
+    open_view(probe, "?view=data&indicators=fh_total,cis&countries=GEO,ARM&from=2012&to=2014")
+    probe.page.wait_for_selector("#download-table-wide", timeout=30_000)
+    href = probe.page.get_attribute("#download-table-wide", "href")
+    assert href == "/download/wide.csv?indicators=fh_total,cis&countries=ARM,GEO&from=2012&to=2014"
+    with urllib.request.urlopen(probe.base + href, timeout=20) as r:
+        rows = list(csv.reader(io.StringIO(r.read().decode())))
+    assert [(c[0], c[3]) for c in rows[1:]] == [("fh_total", "ARM"), ("fh_total", "GEO"), ("cis", "ARM"), ("cis", "GEO")]
+    assert rows[0][5:] == ["2012", "2013", "2014"]
+    # the link follows the selection
+    dispatch(probe, {"type": "data", "to": 2013})
+    probe.page.wait_for_function("() => document.getElementById('download-table-wide').getAttribute('href')"
+                                 ".endsWith('&from=2012&to=2013')")

@@ -75,3 +75,20 @@ test("citation names the view, its address, the date and every source", () => {
   assert.match(c.bibtex, /urldate = \{2026-11-28\}/);
   assert.match(c.bibtex, /S\\_2/);
 });
+
+test("chart: a published interval becomes a band under each line", () => {
+  const p = payload(true);
+  p.frames.band = "68% interval";
+  for (const y of Object.keys(p.frames.years)) {
+    p.frames.years[y].band = [[0.5, null, 20, -3], [7, null, 40, -1]];
+  }
+  const f = views.chartFigure(p, { states: ["ARM", "AZE"], year: 2001, scale: "linear", from: 2000, to: 2002 });
+  const bands = f.data.filter((t) => t.meta === "band");
+  const lines = f.data.filter((t) => t.meta !== "band");
+  assert.strictEqual(bands.length, 2);  // Armenia's lower and upper edges; Azerbaijan has none
+  assert.deepStrictEqual(bands[0].y, [0.5, 0.5, 0.5]);
+  assert.strictEqual(bands[1].fill, "tonexty");
+  assert.deepStrictEqual(lines.map((t) => t.name), ["Armenia", "Azerbaijan"]);
+  assert.ok(f.data.indexOf(lines[0]) > f.data.indexOf(bands[1]));
+  assert.match(lines[0].hovertext[0], /68% interval: 0.5–7/);
+});

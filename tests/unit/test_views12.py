@@ -66,3 +66,22 @@ def test_layer_sources_include_what_a_derived_source_is_computed_from(data) -> N
         for sid in layer["sources"]:
             assert m["sources"][sid] == recs[sid]
             assert recs[sid]["citation"]
+
+
+@pytest.mark.parametrize("layer", ["vdem_polyarchy", "vdem_libdem"])
+def test_vdem_indices_carry_their_68_percent_interval(data, layer: str) -> None:  # type: ignore[no-untyped-def]
+    fr = figures.layer_payload(data, layer)["frames"]
+    assert fr["band"] == "68% interval"
+    obs = data.observations
+    for end, k in (("low", 0), ("high", 1)):
+        rows = obs[obs["indicator"] == f"{layer}_{end}"]
+        assert len(rows) >= 500
+        for r in rows.itertuples(index=False):
+            assert fr["years"][str(int(r.year))]["band"][k][ISO3.index(r.iso3)] == pytest.approx(r.value)
+    # every point lies inside its interval
+    for y in YEARS:
+        yr = fr["years"][str(y)]
+        for v, lo, hi in zip(yr["values"], *yr["band"], strict=True):
+            if v is not None and lo is not None:
+                assert lo <= v <= hi
+    assert figures.layer_payload(data, "fh_total")["frames"]["band"] is None
