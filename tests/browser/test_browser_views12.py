@@ -372,7 +372,8 @@ def test_data_tab_offers_the_wide_table_of_its_selection(probe) -> None:
     assert href == "/download/wide.csv?indicators=fh_total,cis&countries=ARM,GEO&from=2012&to=2014"
     with urllib.request.urlopen(probe.base + href, timeout=20) as r:
         rows = list(csv.reader(io.StringIO(r.read().decode())))
-    assert [(c[0], c[3]) for c in rows[1:]] == [("fh_total", "ARM"), ("fh_total", "GEO"), ("cis", "ARM"), ("cis", "GEO")]
+    assert [(c[0], c[3]) for c in rows[1:]] == [
+        ("fh_total", "ARM"), ("fh_total", "GEO"), ("cis", "ARM"), ("cis", "GEO")]
     assert rows[0][5:] == ["2012", "2013", "2014"]
     # the link follows the selection
     dispatch(probe, {"type": "data", "to": 2013})
