@@ -555,6 +555,7 @@
     boot: boot, dispatch: dispatch, layerArrived: layerArrived, control: control, copy: copy,
     shareInfo: function () { return state ? shareInfo(state) : null; },
     state: function () { return state; }, meta: function () { return meta; },
+    payload: function (layer) { return payloads[layer] || null; },
     ctx: function () { return ctx; }
   };
 
