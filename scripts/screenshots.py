@@ -35,6 +35,7 @@ SHOTS: list[tuple[str, str, tuple[int, int], str | None]] = [
     ("chart-fh-total-caucasus.png", "?view=chart&layer=fh_total&countries=ARM,AZE,GEO&year=2020",
      (1400, 900), None),
     ("chart-fh-status-grid.png", "?view=chart&layer=fh_status&year=2005", (1400, 900), None),
+    ("chart-vdem-bands.png", "?view=chart&layer=vdem_polyarchy&countries=ARM,GEO,RUS&year=2008", (1400, 900), None),
     ("ranking-refugees-per-1000-2023.png", "?view=rank&layer=refugees_hosted_per_1000&year=2023",
      (1400, 900), None),
     ("compare-cis-1995-2025.png", "?view=compare&layer=cis&year=1995&year2=2025", (1400, 900), None),

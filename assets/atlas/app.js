@@ -280,8 +280,12 @@
       }).join("") + '<button type="button" id="chart-all" class="share-btn">All states</button>';
     }
     if (sc && !sc.firstChild) {
+      var opts = [];
+      for (var y = ctx.years[0]; y <= ctx.years[1]; y++) { opts.push('<option value="' + y + '">' + y + "</option>"); }
       sc.innerHTML = '<label><input type="radio" name="chart-scale" value="linear"> Linear axis</label>' +
-        '<label><input type="radio" name="chart-scale" value="log"> Log axis (counts)</label>';
+        '<label><input type="radio" name="chart-scale" value="log"> Log axis (counts)</label>' +
+        '<label>Years <select id="chart-from" name="chart-from">' + opts.join("") + "</select></label>" +
+        '<label>to <select id="chart-to" name="chart-to">' + opts.join("") + "</select></label>";
     }
   }
 
@@ -294,6 +298,9 @@
     var radios = document.querySelectorAll("#chart-scale input[type=radio]");
     var counts = payload && payload.frames.unit === "persons";
     Array.prototype.forEach.call(radios, function (r) { r.checked = r.value === s.scale; r.disabled = !counts; });
+    var from = document.getElementById("chart-from"), to = document.getElementById("chart-to");
+    if (from) { from.value = String(s.data.from); }
+    if (to) { to.value = String(s.data.to); }
     var wide = document.getElementById("chart-wide");
     if (wide) {
       wide.setAttribute("href", "/download/wide.csv?indicators=" + encodeURIComponent(s.layer) + "&countries=" +

@@ -116,6 +116,11 @@
         function (b) { return b.checked; }).map(function (b) { return b.value; });
       if (!chosen.length) { t.checked = true; return; }  // at least one state
       dispatch({ type: "data", countries: chosen });
+    } else if (t.id === "chart-from" || t.id === "chart-to") {
+      // the chart's year range: the address's from/to (shared with the data tab)
+      var a = { type: "data" };
+      a[t.id === "chart-from" ? "from" : "to"] = parseInt(t.value, 10);
+      dispatch(a);
     } else if (t.name === "chart-scale") {
       dispatch({ type: "scale", scale: t.value });
     } else if (t.id === "compare-year2") {

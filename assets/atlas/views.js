@@ -157,7 +157,7 @@
       data = data.concat(lines);  // the lines over every band
       layout.yaxis = { title: { text: fr.unit }, automargin: true, type: log ? "log" : "linear", zeroline: !log };
       layout.showlegend = true;
-      layout.legend = { orientation: "h", y: -0.12 };
+      layout.legend = { orientation: "h", y: -0.12, traceorder: "normal" };
       layout.margin.b = 70;
       return { data: data, layout: layout };
     }

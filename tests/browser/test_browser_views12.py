@@ -141,6 +141,11 @@ def test_chart_draws_georgia_and_armenia_with_the_apis_values(probe) -> None:
     probe.page.check("#chart-states input[value=AZE]")
     wait_chart(probe, "fh_total", 2015, 3)
     assert "countries=ARM,AZE,GEO" in probe.page.url
+    # the year range (the address's from/to)
+    probe.page.select_option("#chart-from", "2014")
+    probe.page.wait_for_function("() => document.getElementById('chart').layout.xaxis.range[0] === 2013.5")
+    assert "from=2014" in probe.page.url
+    assert min(probe.eval("() => document.getElementById('chart').data[0].x")) == 2014
     assert probe.dash_updates() == before
     # clicking a line's point opens the state's panel
     probe.eval("""() => document.getElementById('chart').emit('plotly_click',
