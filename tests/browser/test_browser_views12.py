@@ -91,11 +91,10 @@ def test_ranking_lists_the_15_states_in_the_apis_order_and_follows_the_slider_wi
 
 
 def test_ranking_says_no_data_and_a_name_opens_the_panel(probe) -> None:
-    open_view(probe, "?view=rank&layer=fh_total&year=2013")
-    wait_ranking(probe, "fh_total", 2013)
-    open_view(probe, "?view=rank&layer=fh_total&year=2000")
-    wait_ranking(probe, "fh_total", 2000)
-    assert "No data for 15 of 15" in probe.page.text_content("#ranking .rank-note")
+    open_view(probe, "?view=rank&layer=refugees_hosted_per_1000&year=1992")
+    wait_ranking(probe, "refugees_hosted_per_1000", 1992)
+    assert "No data for 12 of 15" in probe.page.text_content("#ranking .rank-note")
+    assert len(probe.page.query_selector_all("#ranking .rank-missing")) == 12
     probe.page.click("#ranking .rank-name[data-iso3=GEO]")
     probe.page.wait_for_selector("#country-panel:not([hidden])")
     assert probe.eval("() => window.Atlas.app.state().country") == "GEO"
