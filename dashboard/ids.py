@@ -1,7 +1,8 @@
 """Every component id of the page, in one place (imports nothing from the package).
 
 Stable ids (users and tests automate against them; keep them): MAP, SLIDER, LAYER, PLAY, PANEL,
-PRESENT, STORY_SELECT, STORY_PREV, STORY_NEXT, STORY_COUNT, TAB_MAP, TAB_DATA, TAB_SOURCES.
+PRESENT, STORY_SELECT, STORY_PREV, STORY_NEXT, STORY_COUNT, TAB_MAP, TAB_DATA, TAB_SOURCES, CHART,
+RANKING, MAP_COMPARE, CITE_TEXT, EMBED_CODE.
 The browser's modules (assets/atlas/*.js) use the same strings.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 APP = "app-root"
 NOTICE = "notice"
 TAB_MAP, TAB_DATA, TAB_SOURCES = "tab-map", "tab-data", "tab-sources"
+TAB_CHART, TAB_RANK, TAB_COMPARE = "tab-chart", "tab-rank", "tab-compare"
 VIEW_MAP, VIEW_DATA, VIEW_SOURCES = "view-map", "view-data", "view-sources"
 
 # the map view
@@ -33,6 +35,35 @@ MAP_SUMMARY = "map-summary"
 MAP_TABLE = "map-table"
 EVENTS_TITLE = "events-title"
 EVENTS_STRIP = "events-strip"
+
+# the chart, ranking and compare views (inside the map view's panel: they share its controls)
+MAP_BOX = "map-box"
+CHART_BOX = "chart-box"
+CHART = "chart"
+CHART_STATES = "chart-states"
+CHART_ALL = "chart-all"
+CHART_SCALE = "chart-scale"
+CHART_LEGEND = "chart-legend"
+CHART_WIDE = "chart-wide"
+RANKING = "ranking"
+COMPARE_BOX = "compare-box"
+MAP_COMPARE = "map-compare"
+COMPARE_LEFT, COMPARE_RIGHT = "compare-left", "compare-right"
+COMPARE_LEFT_CAPTION, COMPARE_RIGHT_CAPTION = "compare-left-caption", "compare-right-caption"
+COMPARE_YEAR2 = "compare-year2"
+COMPARE_LAYER2 = "compare-layer2"
+
+# share, embed, cite
+SHARE_BOX = "share-box"
+SHARE_LINK = "share-link"
+COPY_LINK = "copy-link"
+EMBED_CODE = "embed-code"
+COPY_EMBED = "copy-embed"
+CITE_TEXT = "cite-text"
+CITE_BIBTEX = "cite-bibtex"
+COPY_CITE = "copy-cite"
+SHARE_STATUS = "share-status"
+EMBED_OPEN = "embed-open"
 
 # presentation and stories
 PRESENT = "present-button"
@@ -66,6 +97,8 @@ META = "meta"
 LAYER_DATA = "layer-data"      # a layer's payload (the page's first one carries the base figure)
 LAYER_REQ = "layer-req"        # {layer}
 PANEL_REQ = "panel-req"        # {country, layer, year}
+LAYER2_REQ = "layer2-req"      # {layer}: a second layer's payload (the compare view)
+LAYER2_DATA = "layer2-data"    # its answer
 DATA_REQ = "data-req"          # {indicators, countries, from, to}
 SOURCES_REQ = "sources-req"    # true once the sources tab was opened
 
@@ -83,6 +116,7 @@ DATA = {
     "csv": "download-table-csv",
     "xlsx": "download-table-xlsx",
     "zip": "download-dataset-zip",
+    "wide": "download-table-wide",
     "download_table": "data-download-table",
     "download_dataset": "data-download-dataset",
 }

@@ -31,7 +31,30 @@ SHOTS: list[tuple[str, str, tuple[int, int], str | None]] = [
     ("presentation-1280x720.png", "?present=1&layer=fh_status&year=1997", (1280, 720), None),
     ("story-step-2009.png", "?story=post_soviet_space&step=9", (1400, 900), None),
     ("small-screen-390.png", "?layer=vdem_row&year=2024", (390, 844), None),
+    # issue 12: chart, ranking, compare; share and cite; embed
+    ("chart-fh-total-caucasus.png", "?view=chart&layer=fh_total&countries=ARM,AZE,GEO&year=2020",
+     (1400, 900), None),
+    ("chart-fh-status-grid.png", "?view=chart&layer=fh_status&year=2005", (1400, 900), None),
+    ("chart-vdem-bands.png", "?view=chart&layer=vdem_polyarchy&countries=ARM,GEO,RUS&year=2008", (1400, 900), None),
+    ("ranking-refugees-per-1000-2023.png", "?view=rank&layer=refugees_hosted_per_1000&year=2023",
+     (1400, 900), None),
+    ("compare-cis-1995-2025.png", "?view=compare&layer=cis&year=1995&year2=2025", (1400, 900), None),
+    ("compare-presentation.png", "?view=compare&layer=cis&layer2=csto&year=2000&present=1", (1920, 1080), None),
+    ("share-cite.png", "?view=rank&layer=refugees_hosted_per_1000&year=2023", (1400, 900),
+     "() => { document.getElementById('share-box').open = true; }"),
+    ("embed-ranking.png", "?view=rank&layer=fh_total&year=2020&embed=1", (900, 640), None),
 ]
+
+# what shows that a view is drawn (the map unless the view replaces it)
+READY = {"chart": "#chart .scatterlayer .trace", "rank": "#ranking .rank-row",
+         "compare": "#compare-right .choroplethlayer path"}
+
+
+def ready_selector(query: str) -> str:
+    for view, sel in READY.items():
+        if f"view={view}" in query:
+            return sel
+    return "#map .choroplethlayer path"
 
 
 def free_port() -> int:
@@ -61,7 +84,7 @@ def main(only: list[str]) -> int:
                     continue
                 page = browser.new_page(viewport={"width": w, "height": h})
                 page.goto(base + "/" + query)
-                page.wait_for_selector("#map .choroplethlayer path", timeout=30_000)
+                page.wait_for_selector(ready_selector(query), state="attached", timeout=30_000)
                 page.wait_for_load_state("networkidle")
                 if action:
                     page.evaluate(action)

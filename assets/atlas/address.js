@@ -19,6 +19,7 @@
 
   var MAX_PARAM_LEN = 64;
   var TRUE = ["1", "true", "yes"];
+  var SCALES = ["linear", "log"];
 
   function clean(text) {
     var s = String(text);
@@ -47,7 +48,8 @@
   /** The state a plain address shows. */
   function defaults(ctx) {
     return { view: "map", region: "all", layer: ctx.default_layer, year: ctx.default_year, country: null,
-             present: false, story: null, step: 0, data: defaultData(ctx) };
+             present: false, story: null, step: 0, year2: null, layer2: null, scale: "linear", embed: false,
+             data: defaultData(ctx) };
   }
 
   function list(text) {
@@ -96,6 +98,26 @@
         note("region", "Unknown region “" + clean(region) + "”: showing the whole space.");
       }
     }
+    var year2 = get("year2");
+    if (year2) {
+      var y2 = isYear(year2, ctx);
+      if (y2 !== null) { state.year2 = y2; } else {
+        note("year2", "Year “" + clean(year2) + "” is not between " + ctx.years[0] + " and " + ctx.years[1] +
+             ": comparing layers in one year.");
+      }
+    }
+    var layer2 = get("layer2");
+    if (layer2) {
+      if (Object.prototype.hasOwnProperty.call(ctx.layers, layer2)) { state.layer2 = layer2; } else {
+        note("layer2", "Unknown layer “" + clean(layer2) + "”: comparing with the same layer.");
+      }
+    }
+    var scale = get("scale");
+    if (scale) {
+      if (SCALES.indexOf(scale) >= 0) { state.scale = scale; } else {
+        note("scale", "Unknown scale “" + clean(scale) + "”: the chart's axis is linear.");
+      }
+    }
     var inds = get("indicators");
     if (inds !== null) {
       var known = [], bad = [];
@@ -134,6 +156,7 @@
       state.year = shownYear;
     }
     state.present = TRUE.indexOf(get("present")) >= 0;
+    state.embed = TRUE.indexOf(get("embed")) >= 0;
     var story = get("story");
     if (story) {
       var steps = ctx.stories[story];
@@ -165,6 +188,9 @@
     if (state.country) { parts.push(["country", state.country]); }
     if (state.view && state.view !== "map") { parts.push(["view", state.view]); }
     if (state.region && state.region !== "all") { parts.push(["region", state.region]); }
+    if (state.year2 !== null && state.year2 !== undefined) { parts.push(["year2", String(state.year2)]); }
+    if (state.layer2) { parts.push(["layer2", state.layer2]); }
+    if (state.scale && state.scale !== "linear") { parts.push(["scale", state.scale]); }
     var d = state.data, dd = defaultData(ctx);
     if (d) {
       if (!sameList(d.indicators, dd.indicators)) { parts.push(["indicators", d.indicators.join(",")]); }
@@ -173,6 +199,7 @@
       if (d.to !== dd.to) { parts.push(["to", String(d.to)]); }
     }
     if (state.present) { parts.push(["present", "1"]); }
+    if (state.embed) { parts.push(["embed", "1"]); }
     if (state.story) { parts.push(["story", state.story]); parts.push(["step", String(state.step + 1)]); }
     return "?" + parts.map(function (p) {
       return p[0] + "=" + encodeURIComponent(p[1]).replace(/%2C/g, ",");

@@ -78,8 +78,12 @@
   }
 
   // ---------------------------------------------------------------- render
+  // the map is drawn unless one of the chart, ranking or compare views takes its place (then a
+  // year step costs only that view; the map is drawn when it shows again)
+  function mapShown(s) { return s.view !== "chart" && s.view !== "rank" && s.view !== "compare"; }
+
   function render(prev, s) {
-    renderMap(s);
+    if (mapShown(s)) { renderMap(s); }
     if (prev.layer !== s.layer) {
       placeCoverage();
       tell("layer-select", "value", A.state.baseOf(s.layer, ctx));
@@ -92,8 +96,10 @@
     if (prev.country === s.country && s.country && prev.year !== s.year) { markPanelYear(s.year); }
     if (prev.story !== s.story || prev.step !== s.step) { renderStory(s); }
     if (prev.region !== s.region) { tell("region-select", "value", s.region); }
-    if (prev.present !== s.present) { renderPresent(s); }
+    if (prev.present !== s.present || prev.embed !== s.embed) { renderPresent(s); }
     if (prev.view !== s.view) { renderView(s); }
+    renderActive(prev, s);
+    renderShare(s);
     if (s.view === "data" && (prev.view !== "data" || prev.data !== s.data)) { renderData(s); }
     if (prev.playing !== s.playing || s.playing) { renderPlay(s); }
   }
@@ -246,7 +252,7 @@
   }
 
   function renderPresent(s) {
-    tell("app-root", "className", s.present ? "app presenting" : "app");
+    tell("app-root", "className", "app" + (s.present ? " presenting" : "") + (s.embed ? " embedded" : ""));
     tell("present-button", "aria-pressed", s.present ? "true" : "false");
     tell("present-button", "children", s.present ? "Leave presentation" : "Present");
     resizeMapLater();
@@ -255,10 +261,15 @@
   function resizeMapLater() {
     // the map's box changes size with the page's layout, known after the next frame
     window.requestAnimationFrame(function () {
-      var el = document.getElementById("map-plot");
-      if (el && window.Plotly && drawn) {
-        Promise.resolve(window.Plotly.Plots.resize(el)).then(function () { A.map.declutter(el, meta.label_priority); });
-      }
+      if (!window.Plotly) { return; }
+      ["map-plot", "compare-left", "compare-right", "chart"].forEach(function (id) {
+        var el = document.getElementById(id);
+        if (el && el._fullLayout && el.offsetParent !== null) {
+          Promise.resolve(window.Plotly.Plots.resize(el)).then(function () {
+            if (id === "map-plot") { A.map.declutter(el, meta.label_priority); }
+          });
+        }
+      });
       placeCoverage();
     });
   }
@@ -279,16 +290,209 @@
   }
   window.addEventListener("resize", placeCoverage);
 
-  var TABS = ["map", "data", "sources"];
+  var PANELS = ["map", "data", "sources"];
+  var TABS = ["map", "chart", "rank", "compare", "data", "sources"];
+  // the chart, ranking and compare views live in the map view's panel (they share its controls:
+  // layer, per 1,000, year slider, play); each shows one box in place of the map
+  var BOXES = { map: "map-box", chart: "chart-box", rank: "ranking", compare: "compare-box" };
   function renderView(s) {
-    var tab = s.view === "data" || s.view === "sources" ? s.view : "map";
-    TABS.forEach(function (k) {
-      tell("view-" + k, "hidden", k !== tab);
-      tell("tab-" + k, "aria-selected", k === tab ? "true" : "false");
+    var panel = s.view === "data" || s.view === "sources" ? s.view : "map";
+    PANELS.forEach(function (k) { tell("view-" + k, "hidden", k !== panel); });
+    TABS.forEach(function (k) { tell("tab-" + k, "aria-selected", k === s.view ? "true" : "false"); });
+    Object.keys(BOXES).forEach(function (k) {
+      var el = document.getElementById(BOXES[k]);
+      if (el) { el.hidden = k !== s.view; }
     });
-    if (tab === "sources") { tell("sources-req", "data", { open: true }); }
-    if (tab === "map") { resizeMapLater(); }
+    if (panel === "sources") { tell("sources-req", "data", { open: true }); }
+    if (mapShown(s)) { renderMap(s); }
+    if (s.view === "map") { resizeMapLater(); }
   }
+
+  // ---------------------------------------------------------------- chart, ranking, compare
+  function renderActive(prev, s) {
+    var changed = prev.view !== s.view || prev.layer !== s.layer;
+    if (s.view === "rank" && (changed || prev.year !== s.year)) { renderRanking(s); }
+    if (s.view === "chart" && (changed || prev.year !== s.year || prev.data !== s.data || prev.scale !== s.scale ||
+                               prev.country !== s.country)) { renderChart(s); }
+    if (s.view === "compare" && (changed || prev.year !== s.year || prev.year2 !== s.year2 ||
+                                 prev.layer2 !== s.layer2 || prev.country !== s.country ||
+                                 prev.present !== s.present)) { renderCompare(s); }
+  }
+
+  function renderRanking(s) {
+    var el = document.getElementById("ranking"), payload = payloads[s.layer];
+    if (!el) { return; }
+    if (!payload) { el.innerHTML = '<p class="rank-note">Loading…</p>'; return; }
+    el.innerHTML = A.views.rankingHtml(payload, s.year);
+    el.setAttribute("data-layer", s.layer);
+    el.setAttribute("data-year", String(s.year));
+  }
+
+  var PLOT_CONFIG = { displayModeBar: false, responsive: true };
+  var chartDrawn = false;
+  // the chart's form fields, written once (plain HTML: read by input.js on change)
+  function chartControls() {
+    var box = document.getElementById("chart-states"), sc = document.getElementById("chart-scale");
+    if (box && !box.firstChild) {
+      box.innerHTML = '<span class="chart-states-title">States</span>' + ctx.iso3.map(function (c) {
+        return '<label class="chart-state"><input type="checkbox" name="chart-state" value="' + c + '"> ' +
+          A.views.esc(meta.names[c] || c) + "</label>";
+      }).join("") + '<button type="button" id="chart-all" class="share-btn">All states</button>';
+    }
+    if (sc && !sc.firstChild) {
+      var opts = [];
+      for (var y = ctx.years[0]; y <= ctx.years[1]; y++) { opts.push('<option value="' + y + '">' + y + "</option>"); }
+      sc.innerHTML = '<label><input type="radio" name="chart-scale" value="linear"> Linear axis</label>' +
+        '<label><input type="radio" name="chart-scale" value="log"> Log axis (counts)</label>' +
+        '<label>Years <select id="chart-from" name="chart-from">' + opts.join("") + "</select></label>" +
+        '<label>to <select id="chart-to" name="chart-to">' + opts.join("") + "</select></label>";
+    }
+  }
+
+  function renderChart(s) {
+    chartControls();
+    var el = document.getElementById("chart"), payload = payloads[s.layer];
+    var states = A.views.chartStates(s, ctx, meta.groups_of_states);
+    var boxes = document.querySelectorAll("#chart-states input[type=checkbox]");
+    Array.prototype.forEach.call(boxes, function (b) { b.checked = states.indexOf(b.value) >= 0; });
+    var radios = document.querySelectorAll("#chart-scale input[type=radio]");
+    var counts = payload && payload.frames.unit === "persons";
+    Array.prototype.forEach.call(radios, function (r) { r.checked = r.value === s.scale; r.disabled = !counts; });
+    var from = document.getElementById("chart-from"), to = document.getElementById("chart-to");
+    if (from) { from.value = String(s.data.from); }
+    if (to) { to.value = String(s.data.to); }
+    var wide = document.getElementById("chart-wide");
+    if (wide) {
+      wide.setAttribute("href", "/download/wide.csv?indicators=" + encodeURIComponent(s.layer) + "&countries=" +
+        states.join(",") + "&from=" + s.data.from + "&to=" + s.data.to);
+    }
+    if (!el || !payload) { return; }
+    if (!window.Plotly) { A.map.withPlotly(function () { renderChart(state); }); return; }
+    var fig = A.views.chartFigure(payload, { states: states, year: s.year, scale: s.scale, from: s.data.from, to: s.data.to });
+    var legend = document.getElementById("chart-legend");
+    if (legend) { legend.innerHTML = payload.frames.numeric ? "" : A.views.legendHtml(payload); }
+    el.style.height = payload.frames.numeric ? "" : (90 + 26 * states.length) + "px";
+    window.Plotly.react(el, fig.data, fig.layout, PLOT_CONFIG);
+    if (!chartDrawn) {
+      chartDrawn = true;
+      el.on("plotly_click", function (ev) {
+        var p = ev && ev.points && ev.points[0];
+        var iso = p && p.customdata;
+        if (iso && ctx.iso3.indexOf(iso) >= 0) { dispatch({ type: "country", iso3: iso }); }
+      });
+    }
+  }
+
+  var compareDrawn = { left: null, right: null };
+  function compareSides(s) {
+    var right = { layer: s.layer2 || s.layer, year: s.year2 !== null && s.year2 !== undefined ? s.year2 : s.year };
+    return { left: { layer: s.layer, year: s.year }, right: right };
+  }
+  function caption(side) {
+    var info = meta.layers[side.layer] || {};
+    return (info.label || side.layer) + ", " + side.year;
+  }
+  function renderCompare(s) {
+    var sides = compareSides(s);
+    var y2 = document.getElementById("compare-year2"), l2 = document.getElementById("compare-layer2");
+    if (y2) { y2.value = s.year2 !== null && s.year2 !== undefined ? String(s.year2) : ""; }
+    if (l2) { l2.value = s.layer2 || ""; }
+    if (s.layer2 && !payloads[s.layer2]) { tell("layer2-req", "data", { layer: s.layer2 }); }
+    if (!base) { return; }
+    if (!window.Plotly) { A.map.withPlotly(function () { renderCompare(state); }); return; }
+    ["left", "right"].forEach(function (k) {
+      var side = sides[k], payload = payloads[side.layer];
+      var el = document.getElementById("compare-" + k);
+      var cap = document.getElementById("compare-" + k + "-caption");
+      if (!el || !payload) { return; }
+      var key = side.layer + "|" + side.year + "|" + s.country + "|" + s.present;
+      if (cap) {
+        cap.innerHTML = "<strong>" + A.views.esc(caption(side)) + "</strong>" +
+          (k === "right" && side.layer !== s.layer ? A.views.legendHtml(payload) : "");
+      }
+      if (compareDrawn[k] === key) { return; }
+      var fig = A.map.compose(base, payload, { year: side.year, country: s.country, highlight: [], present: s.present });
+      if (!fig) { return; }
+      fig.layout = Object.assign({}, fig.layout, { meta: { layer: side.layer, year: side.year } });
+      var first = compareDrawn[k] === null;
+      compareDrawn[k] = key;
+      A.map.draw(el, fig, config);
+      if (first) {
+        el.on("plotly_click", function (ev) {
+          var p = ev && ev.points && ev.points[0];
+          if (!p) { return; }
+          var loc = meta.contested_state[p.location] || p.location;
+          if (ctx.iso3.indexOf(loc) >= 0) { dispatch({ type: "country", iso3: loc }); }
+        });
+      }
+    });
+  }
+
+  // ---------------------------------------------------------------- share, embed, cite
+  function today() {
+    var d = new Date();
+    return d.getFullYear() + "-" + String(d.getMonth() + 1).padStart(2, "0") + "-" + String(d.getDate()).padStart(2, "0");
+  }
+  var VIEW_NAMES = { map: "map", chart: "chart", rank: "ranking", compare: "comparison", data: "data table",
+                     sources: "sources" };
+  function viewTitle(s) {
+    var info = meta.layers[s.layer] || {};
+    var t = (info.label || s.layer) + ", " + s.year;
+    if (s.view === "compare") {
+      var sd = compareSides(s).right;
+      t = (info.label || s.layer) + ", " + s.year + " compared with " +
+        (sd.layer !== s.layer ? (meta.layers[sd.layer] || {}).label + ", " : "") + sd.year;
+    }
+    return t + " (" + (VIEW_NAMES[s.view] || s.view) + ")";
+  }
+  function shareInfo(s) {
+    var plain = Object.assign({}, s, { embed: false });
+    var url = window.location.origin + window.location.pathname + A.address.serialise(plain, ctx);
+    var embedUrl = window.location.origin + window.location.pathname +
+      A.address.serialise(Object.assign({}, plain, { embed: true, present: false }), ctx);
+    return { url: url, embedUrl: embedUrl };
+  }
+  function renderShare(s) {
+    var box = document.getElementById("share-box");
+    var open = document.getElementById("embed-open");
+    var info = shareInfo(s);
+    if (open && s.embed) { open.setAttribute("href", info.url); }
+    if (!box || !box.open) { return; }
+    var link = document.getElementById("share-link");
+    if (link) { link.value = info.url; }
+    var title = viewTitle(s);
+    var code = document.getElementById("embed-code");
+    if (code) {
+      code.value = '<iframe src="' + A.views.esc(info.embedUrl) + '" title="' + A.views.esc(title) +
+        '" width="900" height="640" style="border:0;max-width:100%" loading="lazy"></iframe>';
+    }
+    var ids = (meta.layers[s.layer] || {}).sources || [];
+    var layers = [s.layer];
+    if (s.view === "compare" && s.layer2 && s.layer2 !== s.layer) {
+      layers.push(s.layer2);
+      ids = ids.concat(((meta.layers[s.layer2] || {}).sources || []).filter(function (i) { return ids.indexOf(i) < 0; }));
+    }
+    var c = A.views.citation({
+      title: title, layer: s.layer, year: s.year, url: info.url, accessed: today(),
+      layerLabel: layers.map(function (l) { return (meta.layers[l] || {}).label || l; }).join("; "),
+      sources: ids.map(function (i) { return meta.sources[i] || { title: i, citation: i, version: "" }; })
+    });
+    var cite = document.getElementById("cite-text"), bib = document.getElementById("cite-bibtex");
+    if (cite) { cite.textContent = c.plain; }
+    if (bib) { bib.textContent = c.bibtex; }
+  }
+  function copy(id, text) {
+    var status = document.getElementById("share-status");
+    function said(msg) { if (status) { status.textContent = msg; } }
+    if (navigator.clipboard && navigator.clipboard.writeText) {
+      navigator.clipboard.writeText(text).then(function () { said("Copied."); }, function () {
+        said("Copy did not work here: select the text and copy it.");
+      });
+    } else { said("Select the text and copy it."); }
+  }
+  document.addEventListener("toggle", function (ev) {
+    if (ev.target && ev.target.id === "share-box" && state) { renderShare(state); }
+  }, true);
 
   var grid = "none";  // none | loading | ready
   function renderData(s) {
@@ -304,6 +508,11 @@
     }
     var d = s.data;
     tell("data-req", "data", { indicators: d.indicators, countries: d.countries, from: d.from, to: d.to });
+    var wide = document.getElementById("download-table-wide");
+    if (wide) {
+      wide.setAttribute("href", "/download/wide.csv?indicators=" + d.indicators.map(encodeURIComponent).join(",") +
+        "&countries=" + d.countries.join(",") + "&from=" + d.from + "&to=" + d.to);
+    }
     // the tab's fields follow (back/forward), once the tab is rendered (it starts from data-req)
     if (document.getElementById("data-indicators")) {
       tell("data-indicators", "value", d.indicators);
@@ -352,13 +561,14 @@
     shown.year = layerData.year;
     shown.playing = false;
     shown.present = document.getElementById("app-root").classList.contains("presenting");
-    ["data", "sources"].forEach(function (k) {  // the layout's tab (the address's, with a Referer)
-      var el = document.getElementById("view-" + k);
-      if (el && !el.hidden) { shown.view = k; }
+    TABS.forEach(function (k) {  // the layout's tab (the address's, with a Referer)
+      var tab = document.getElementById("tab-" + k);
+      if (tab && tab.getAttribute("aria-selected") === "true") { shown.view = k; }
     });
-    TABS.forEach(function (k) {
-      sent["view-" + k + ".hidden"] = k !== shown.view;
-      sent["tab-" + k + ".aria-selected"] = k === shown.view ? "true" : "false";
+    TABS.forEach(function (k) { sent["tab-" + k + ".aria-selected"] = k === shown.view ? "true" : "false"; });
+    PANELS.forEach(function (k) {
+      var el = document.getElementById("view-" + k);
+      sent["view-" + k + ".hidden"] = !el || el.hidden;
     });
     sent["app-root.className"] = shown.present ? "app presenting" : "app";
     sent["present-button.aria-pressed"] = shown.present ? "true" : "false";
@@ -387,7 +597,13 @@
   function layerArrived(payload) {
     if (!payload || !payload.layer) { return; }
     payloads[payload.layer] = payload;
-    if (payload.layer === state.layer) { renderMap(state); renderTexts(state); }
+    if (payload.layer === state.layer) {
+      if (mapShown(state)) { renderMap(state); }
+      renderTexts(state);
+      renderActive(Object.assign({}, state, { layer: null }), state);
+    } else if (payload.layer === state.layer2 && state.view === "compare") {
+      renderCompare(state);
+    }
   }
 
   // values of Dash controls: a user's change, unless it is the echo of what the renderer set
@@ -429,8 +645,10 @@
   }
 
   window.Atlas.app = {
-    boot: boot, dispatch: dispatch, layerArrived: layerArrived, control: control,
+    boot: boot, dispatch: dispatch, layerArrived: layerArrived, control: control, copy: copy,
+    shareInfo: function () { return state ? shareInfo(state) : null; },
     state: function () { return state; }, meta: function () { return meta; }, placeCoverage: placeCoverage,
+    payload: function (layer) { return payloads[layer] || null; },
     ctx: function () { return ctx; }
   };
 
@@ -440,6 +658,10 @@
       // the page's first render (meta and the first layer's payload), then every layer's payload
       layer: function (payload, m) {
         if (!booted) { boot(m, payload); } else { layerArrived(payload); }
+        return NO();
+      },
+      layer2: function (payload) {
+        if (booted) { layerArrived(payload); }
         return NO();
       },
       controls: function () {

@@ -80,16 +80,54 @@
     "panel-close": function () { return { type: "country", iso3: null }; },
     "tab-map": function () { return { type: "view", view: "map" }; },
     "tab-data": function () { return { type: "view", view: "data" }; },
+    "tab-chart": function () { return { type: "view", view: "chart" }; },
+    "tab-rank": function () { return { type: "view", view: "rank" }; },
+    "tab-compare": function () { return { type: "view", view: "compare" }; },
+    "chart-all": function () { return { type: "data", countries: app().ctx().iso3.slice() }; },
     "tab-sources": function () { return { type: "view", view: "sources" }; }
   };
+  var COPIES = { "copy-link": "share-link", "copy-embed": "embed-code", "copy-cite": "cite-text" };
   document.addEventListener("click", function (ev) {
     var s = app() && app().state();
     if (!s || !ev.target.closest) { return; }
+    // a state's name in the ranking opens its panel
+    var named = ev.target.closest(".rank-name[data-iso3]");
+    if (named) { dispatch({ type: "country", iso3: named.getAttribute("data-iso3") }); return; }
+    var cp = ev.target.closest("button[id]");
+    if (cp && COPIES[cp.id]) {
+      var src = document.getElementById(COPIES[cp.id]);
+      app().copy(cp.id, src ? (src.tagName === "TEXTAREA" ? src.value : src.textContent) : "");
+      return;
+    }
     var btn = ev.target.closest("button[id]");
     var make = btn && CLICKS[btn.id];
     if (!make || btn.disabled) { return; }
     dispatch(make(s));
     if (btn.id === "present-button") { btn.blur(); }  // Space then plays, as the button says
+  });
+
+  // The chart's states and axis, the compare view's choices: plain form fields (not Dash
+  // components), read on change
+  document.addEventListener("change", function (ev) {
+    var t = ev.target, s = app() && app().state();
+    if (!s || !t || !t.closest) { return; }
+    if (t.name === "chart-state") {
+      var chosen = Array.prototype.filter.call(document.querySelectorAll("#chart-states input[name=chart-state]"),
+        function (b) { return b.checked; }).map(function (b) { return b.value; });
+      if (!chosen.length) { t.checked = true; return; }  // at least one state
+      dispatch({ type: "data", countries: chosen });
+    } else if (t.id === "chart-from" || t.id === "chart-to") {
+      // the chart's year range: the address's from/to (shared with the data tab)
+      var a = { type: "data" };
+      a[t.id === "chart-from" ? "from" : "to"] = parseInt(t.value, 10);
+      dispatch(a);
+    } else if (t.name === "chart-scale") {
+      dispatch({ type: "scale", scale: t.value });
+    } else if (t.id === "compare-year2") {
+      dispatch({ type: "compare", year2: t.value ? parseInt(t.value, 10) : null });
+    } else if (t.id === "compare-layer2") {
+      dispatch({ type: "compare", layer2: t.value || null });
+    }
   });
 
   // Dragging the slider: the year under the pointer is drawn at once, in the pointer event's own

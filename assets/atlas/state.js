@@ -161,6 +161,26 @@
       case "view":
         if (a.view === state.view || ctx.views.indexOf(a.view) < 0) { break; }
         next = assign(state, { view: a.view, playing: false });
+        // the compare view opened from the tab compares with another year at once (the first
+        // year, or the last if the map shows the first)
+        if (a.view === "compare" && state.year2 === null && state.layer2 === null) {
+          next.year2 = state.year === ctx.years[0] ? ctx.years[1] : ctx.years[0];
+        }
+        history = "push";
+        break;
+      case "compare": {                   // the compare view's choices: {year2?: year|null, layer2?: id|null}
+        var c = {};
+        if (a.year2 !== undefined) { c.year2 = a.year2 === null ? null : clampYear(a.year2, ctx); }
+        if (a.layer2 !== undefined) { c.layer2 = a.layer2 && ctx.layers[a.layer2] ? a.layer2 : null; }
+        if ((c.year2 === undefined || c.year2 === state.year2) &&
+            (c.layer2 === undefined || c.layer2 === state.layer2)) { break; }
+        next = assign(state, c);
+        history = "push";
+        break;
+      }
+      case "scale":                       // the chart's y axis: linear | log
+        if ((a.scale !== "linear" && a.scale !== "log") || a.scale === state.scale) { break; }
+        next = assign(state, { scale: a.scale });
         history = "push";
         break;
       case "data": {                      // the data tab's fields: {indicators?, countries?, from?, to?}

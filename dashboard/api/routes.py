@@ -46,7 +46,7 @@ from dashboard.core.data import NOTE_JOIN, AtlasData
 
 API_PREFIX = "/api/v1"
 # Long enough for every indicator id at once (about 410 characters), short enough to refuse junk.
-MAX_PARAM_LENGTH = 500
+MAX_PARAM_LENGTH = 1000  # (every indicator id at once must fit)
 CACHE_CONTROL = "public, max-age=3600"
 # Finished bodies kept per worker process (bodies above an eighth of this are never kept).
 RESPONSE_CACHE_BYTES = 64 * 2**20

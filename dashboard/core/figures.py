@@ -159,27 +159,38 @@ def layer_payload(data: AtlasData, layer_id: str) -> dict[str, Any]:
     layer = data.indicators[layer_id]
     return {"layer": layer_id, "frames": layer_frames(data, layer_id),
             "style": {"colorscale": discrete_colorscale([c["color"] for c in layer["classes"]]),
-                      "zmin": -1, "zmax": len(layer["classes"]) - 1}}
+                      "zmin": -1, "zmax": len(layer["classes"]) - 1,
+                      "classes": [{"label": c["label"], "color": c["color"]} for c in layer["classes"]],
+                      "no_data": palettes.NO_DATA}}
 
 
 def _frames(data: AtlasData, layer_id: str) -> dict[str, Any]:
     layer = data.indicators[layer_id]
     values = _layer_values(data, layer_id)
     contested = contested_frames(data)
+    # a published uncertainty interval (V-Dem's 68% bounds: the indicators <id>_low and <id>_high)
+    band_ids = (f"{layer_id}_low", f"{layer_id}_high")
+    bands = [_layer_values(data, b) for b in band_ids] if all(b in data.indicators for b in band_ids) else None
     years: dict[str, Any] = {}
     for year in YEARS:
-        z, text, labels = [], [], []
+        z, text, labels, nums = [], [], [], []
         for iso3 in ISO3:
             rec = values.get((iso3, year))
             z.append(class_index(layer, rec["value"], rec["category"]) if rec else NO_DATA_CLASS)
             text.append(hover_text(data, layer, iso3, year, rec))
             labels.append(rec["label"] if rec else NO_DATA_LABEL)
-        years[str(year)] = {"z": z, "text": text, "labels": labels,
+            nums.append(rec["value"] if rec else None)
+        # values: the numbers (None: no data, or a category), for the chart and the ranking
+        years[str(year)] = {"z": z, "text": text, "labels": labels, "values": nums,
                             "summary": view_summary(data, layer, year, z, labels),
                             "contested": contested[str(year)],
                             "has_data": any(v != NO_DATA_CLASS for v in z)}
-    return {"layer": layer_id, "label": layer["label"], "names": [data.names_en[c] for c in ISO3],
-            "years": years}
+        if bands is not None:
+            years[str(year)]["band"] = [[(b.get((iso3, year)) or {}).get("value") for iso3 in ISO3] for b in bands]
+    return {"layer": layer_id, "label": layer["label"], "short_label": layer["short_label"],
+            "band": "68% interval" if bands is not None else None, "unit": layer["unit"],
+            "kind": layer["kind"], "numeric": layer["kind"] != "categorical",
+            "iso3": list(ISO3), "names": [data.names_en[c] for c in ISO3], "years": years}
 
 
 def _join(names: list[str]) -> str:

@@ -1,5 +1,5 @@
-"""The view state and its address: ``?layer=&year=&country=&view=&indicators=&countries=&from=&to=
-&present=&story=&step=``.
+"""The view state and its address: ``?layer=&year=&country=&view=&year2=&layer2=&scale=&indicators=
+&countries=&from=&to=&present=&embed=&story=&step=``.
 
 What the user sees is a function of one :class:`ViewState`; the address serialises it. This is the
 Python half; ``assets/atlas/address.js`` is the browser's, and both run the shared cases in
@@ -20,7 +20,8 @@ from dashboard.core.config import DEFAULT_YEAR, ISO3, YEARS
 
 DEFAULT_LAYER = "cis"
 DEFAULT_INDICATORS: tuple[str, ...] = ("cis",)
-VIEWS: tuple[str, ...] = ("map", "data", "sources")
+VIEWS: tuple[str, ...] = ("map", "chart", "rank", "compare", "data", "sources")
+SCALES: tuple[str, ...] = ("linear", "log")
 REGION_IDS: tuple[str, ...] = ("all", "west", "caucasus", "central_asia")
 MAX_PARAM_LEN = 64
 _TRUE = ("1", "true", "yes")
@@ -50,6 +51,10 @@ class ViewState:
     story: str | None = None
     step: int = 0                     # from 0; the address counts from 1
     region: str = "all"
+    year2: int | None = None          # compare view: the right map's year (None: the same year)
+    layer2: str | None = None         # compare view: the right map's layer (None: the same layer)
+    scale: str = "linear"             # chart view: the y axis of a count layer
+    embed: bool = False               # the view without the page's chrome (may be framed)
     data: DataSelection = field(default_factory=DataSelection)
     notices: list[str] = field(default_factory=list)
     notice_params: list[str] = field(default_factory=list)
@@ -57,8 +62,9 @@ class ViewState:
     def as_dict(self) -> dict[str, Any]:
         """The state as the browser's state object has it (tests/cases/address.json)."""
         return {"view": self.view, "region": self.region, "layer": self.layer, "year": self.year,
-                "country": self.country,
-                "present": self.present, "story": self.story, "step": self.step, "data": self.data.as_dict()}
+                "country": self.country, "present": self.present, "story": self.story, "step": self.step,
+                "year2": self.year2, "layer2": self.layer2, "scale": self.scale, "embed": self.embed,
+                "data": self.data.as_dict()}
 
     def query(self) -> str:
         """The canonical address of this state."""
@@ -69,6 +75,12 @@ class ViewState:
             parts.append(("view", self.view))
         if self.region != "all":
             parts.append(("region", self.region))
+        if self.year2 is not None:
+            parts.append(("year2", str(self.year2)))
+        if self.layer2:
+            parts.append(("layer2", self.layer2))
+        if self.scale != "linear":
+            parts.append(("scale", self.scale))
         d, dd = self.data, DataSelection()
         if d.indicators != dd.indicators:
             parts.append(("indicators", ",".join(d.indicators)))
@@ -80,6 +92,8 @@ class ViewState:
             parts.append(("to", str(d.year_to)))
         if self.present:
             parts.append(("present", "1"))
+        if self.embed:
+            parts.append(("embed", "1"))
         if self.story:
             parts += [("story", self.story), ("step", str(self.step + 1))]
         return "?" + "&".join(f"{k}={quote(v, safe=',')}" for k, v in parts)
@@ -187,6 +201,26 @@ def parse_query(query: str | None, ctx: dict[str, Any]) -> ViewState:
             state.region = region
         else:
             note("region", f"Unknown region “{_clean(region)}”: showing the whole space.")
+    year2 = first("year2")
+    if year2:
+        y2 = _year(year2, years)
+        if y2 is not None:
+            state.year2 = y2
+        else:
+            note("year2", f"Year “{_clean(year2)}” is not between {years[0]} and {years[1]}: "
+                          "comparing layers in one year.")
+    layer2 = first("layer2")
+    if layer2:
+        if layer2 in ctx["layers"]:
+            state.layer2 = layer2
+        else:
+            note("layer2", f"Unknown layer “{_clean(layer2)}”: comparing with the same layer.")
+    scale = first("scale")
+    if scale:
+        if scale in SCALES:
+            state.scale = scale
+        else:
+            note("scale", f"Unknown scale “{_clean(scale)}”: the chart's axis is linear.")
     inds = first("indicators")
     if inds is not None:
         known = list(dict.fromkeys(i for i in _items(inds) if i in ctx["indicators"]))
@@ -225,6 +259,7 @@ def parse_query(query: str | None, ctx: dict[str, Any]) -> ViewState:
                      f"{'latest' if shown < state.year else 'first'} year with data.")
         state.year = shown
     state.present = first("present") in _TRUE
+    state.embed = first("embed") in _TRUE
     story = first("story")
     if story:
         steps = ctx["stories"].get(story)

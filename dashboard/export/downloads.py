@@ -167,6 +167,39 @@ def table_rows(data: AtlasData, indicators: Sequence[str], countries: Iterable[s
     return pd.concat(parts, ignore_index=True)
 
 
+WIDE_KEYS: tuple[str, ...] = ("indicator", "label", "unit", "iso3", "country")
+
+
+def wide_rows(data: AtlasData, indicators: Sequence[str], countries: Iterable[str] | None,
+              year_from: int, year_to: int) -> pd.DataFrame:
+    """The same selection as ``table_rows`` as a wide table: one row per indicator and state (all
+    requested states, in ``ISO3`` order, even without data), one column per year from
+    ``year_from`` to ``year_to``. A cell holds the number, or for a code the category's label;
+    empty where there is no value. Sources and notes are in the long table."""
+    lo, hi = int(year_from), int(year_to)
+    long = table_rows(data, indicators, countries, lo, hi)
+    years = [str(y) for y in range(lo, hi + 1)]
+    cells: dict[tuple[str, str], dict[str, Any]] = {}
+    for r in long.itertuples(index=False):
+        v = r.value
+        has_num = not (v is None or (isinstance(v, float) and math.isnan(v)))
+        cells.setdefault((r.indicator, r.iso3), {})[str(int(r.year))] = (
+            _number_text(v) if has_num else (r.category_label or r.category or ""))
+    rows = []
+    for ind in dict.fromkeys(indicators):
+        layer = data.indicators[ind]
+        for iso3 in _countries(countries):
+            got = cells.get((ind, iso3), {})
+            rows.append([ind, layer["label"], layer["unit"], iso3, data.names_en[iso3],
+                         *[got.get(y, "") for y in years]])
+    return pd.DataFrame(rows, columns=[*WIDE_KEYS, *years], dtype=object)
+
+
+def wide_to_csv_bytes(df: pd.DataFrame) -> bytes:
+    """A wide table as UTF-8 CSV (cells are already text)."""
+    return df.to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+
 # --------------------------------------------------------------------------- file names
 
 def filename(layer: str, year: int, ext: str) -> str:

@@ -1,8 +1,9 @@
 """Callbacks: thin wiring between the browser's renderer (assets/atlas/app.js) and the server.
 
 The view state lives in the browser (one state, one reducer: assets/atlas/state.js); the server
-is asked only for what it alone has, through three request stores the renderer writes:
-``layer-req`` (a layer's values and legend), ``panel-req`` (a country's panel) and ``data-req``
+is asked only for what it alone has, through request stores the renderer writes:
+``layer-req`` (a layer's values and legend), ``layer2-req`` (a second layer's values, for the
+compare view), ``panel-req`` (a country's panel) and ``data-req``
 (the data tab's rows, see dashboard/views/data_tab.py). Moving through the years never calls the
 server.
 """
@@ -96,6 +97,18 @@ def register(app: Dash, data: AtlasData) -> None:
         )
 
     @app.callback(
+        Output(ids.LAYER2_DATA, "data"),
+        Input(ids.LAYER2_REQ, "data"),
+        prevent_initial_call=True,
+    )
+    def load_layer2(req: Any):
+        """A second layer's payload, for the compare view's other map (nothing else changes)."""
+        layer_id = _request(req).get("layer")
+        if not isinstance(layer_id, str) or layer_id not in map_layers:
+            return no_update
+        return figures.layer_payload(data, layer_id)
+
+    @app.callback(
         Output(ids.PANEL_TITLE, "children"),
         Output(ids.PANEL_BODY, "children"),
         Input(ids.PANEL_REQ, "data"),
@@ -139,6 +152,11 @@ def register(app: Dash, data: AtlasData) -> None:
                             Input(ids.LAYER_DATA, "data"),
                             State(ids.META, "data"),
                             prevent_initial_call="initial_duplicate")
+    # a second layer's payload (compare view) is handed to the renderer too
+    app.clientside_callback(ClientsideFunction("atlas", "layer2"),
+                            Output(ids.LAYER2_DATA, "data", allow_duplicate=True),
+                            Input(ids.LAYER2_DATA, "data"),
+                            prevent_initial_call=True)
     # the values of Dash's own controls become actions (app.js control)
     app.clientside_callback(ClientsideFunction("atlas", "controls"),
                             Output(ids.META, "data", allow_duplicate=True),

@@ -137,6 +137,12 @@ def _selection(data: AtlasData, req: dict[str, Any]) -> tuple[list[str], list[st
     return indicators, countries, list(_valid_years([req.get("from"), req.get("to")]))
 
 
+def wide_href(indicators: list[str], countries: list[str], years: list[int]) -> str:
+    """The address of the wide table of a selection (dashboard/views/download_menu.py)."""
+    return (f"/download/wide.csv?indicators={','.join(indicators)}&countries={','.join(countries)}"
+            f"&from={years[0]}&to={years[1]}")
+
+
 def data_tab_layout(data: AtlasData, req: dict[str, Any] | None = None) -> html.Section:
     """The tab's components (ids in ``IDS``), filled with the view state's selection."""
     indicators, countries, years = _selection(data, req or {})
@@ -183,6 +189,11 @@ def data_tab_layout(data: AtlasData, req: dict[str, Any] | None = None) -> html.
             " ",
             html.Button("Whole dataset (zip)", id=IDS["zip"], n_clicks=0,
                         title="Every processed table and boundary layer, with a README and the sources"),
+            " ",
+            # the same selection as states × years (assets/atlas/app.js keeps its address current)
+            html.A("Wide table (CSV, states × years)", id=IDS["wide"], className="download-link",
+                   href=wide_href(indicators, countries, years),
+                   title="These indicators and states with one column per year; sources are in the long table"),
         ]),
         dag.AgGrid(
             id=IDS["table"],

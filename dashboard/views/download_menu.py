@@ -15,7 +15,7 @@ from __future__ import annotations
 from dash import html
 from flask import Blueprint, Response, abort, request
 
-from dashboard.core.config import YEARS
+from dashboard.core.config import ISO3, YEARS
 from dashboard.core.data import AtlasData
 from dashboard.export import downloads
 from dashboard.ids import DOWNLOADS as IDS
@@ -82,6 +82,25 @@ def download_blueprint(data: AtlasData) -> Blueprint:
             abort(404)
         body, name = view_file(data, fmt, layer_id, int(year))
         resp = Response(body, mimetype=MIMETYPES[fmt])
+        resp.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+        resp.headers["Cache-Control"] = "no-store"
+        return resp
+
+    @bp.get("/download/wide.csv")
+    def wide() -> Response:
+        """``?indicators=a,b&countries=GEO,ARM&from=&to=``: the chart's or the data tab's selection
+        as a wide table (states × years), beside the long one."""
+        inds = [i for i in request.args.get("indicators", "").split(",") if i]
+        raw_c = [c for c in request.args.get("countries", "").split(",") if c]
+        lo, hi = request.args.get("from", str(YEARS[0])), request.args.get("to", str(YEARS[-1]))
+        if (not inds or len(inds) > 60 or any(i not in data.indicators for i in inds)
+                or any(c.upper() not in ISO3 for c in raw_c)
+                or not (lo.isdigit() and hi.isdigit()) or int(lo) not in YEARS or int(hi) not in YEARS):
+            abort(404)
+        lo_i, hi_i = sorted((int(lo), int(hi)))
+        frame = downloads.wide_rows(data, inds, raw_c or None, lo_i, hi_i)
+        name = downloads.table_filename(inds, lo_i, hi_i, "csv").replace(".csv", "_wide.csv")
+        resp = Response(downloads.wide_to_csv_bytes(frame), mimetype=MIMETYPES["csv"])
         resp.headers["Content-Disposition"] = f'attachment; filename="{name}"'
         resp.headers["Cache-Control"] = "no-store"
         return resp

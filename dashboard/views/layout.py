@@ -8,7 +8,7 @@ from dash import dcc, html
 
 from dashboard import ids
 from dashboard.core import figures
-from dashboard.core.config import DEFAULT_YEAR, ISO3, YEARS
+from dashboard.core.config import DEFAULT_YEAR, ISO3, REGIONS, YEARS
 from dashboard.core.data import AtlasData
 from dashboard.core.viewstate import DEFAULT_LAYER, address_context
 from dashboard.views.download_menu import download_menu
@@ -88,11 +88,36 @@ def source_line(data: AtlasData, layer_id: str) -> list[Any]:
     ]
 
 
+def layer_sources(data: AtlasData, layer_id: str) -> list[str]:
+    """The ids of every source of a layer (data/processed/sources.csv), for "Cite this view": the
+    indicator's own sources, then those a derived source is computed from (named in its version)."""
+    known = set(data.sources["source_id"])
+    versions = dict(zip(data.sources["source_id"], data.sources["version"], strict=True))
+    out: list[str] = []
+    for sid in data.indicators[layer_id].get("source_ids") or []:
+        if sid not in out:
+            out.append(sid)
+        for word in str(versions.get(sid, "")).replace("/", " ").replace(",", " ").split():
+            if word in known and word not in out:
+                out.append(word)
+    return out
+
+
+def source_records(data: AtlasData) -> dict[str, dict[str, str]]:
+    """Source id → what a citation names: title, publisher, version, address, citation."""
+    return {r.source_id: {"title": r.title, "publisher": r.publisher, "version": r.version, "url": r.url,
+                          "citation": r.citation, "short": r.short_name}
+            for r in data.sources.itertuples(index=False)}
+
+
 def meta(data: AtlasData, stories: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
     """Static facts the browser's modules need (assets/atlas/*.js): the address context, labels,
     events by year, the stories' steps, the map's Plotly config."""
     inds = {i["id"]: {"per_1000": i.get("per_1000"), "per_1000_of": i.get("per_1000_of"),
-                      "label": i["label"]} for i in data.indicators.values() if i["map"]}
+                      "label": i["label"], "short_label": i["short_label"], "unit": i["unit"],
+                      "kind": i["kind"], "sources": layer_sources(data, i["id"])}
+            for i in data.indicators.values() if i["map"]}
+    used = {sid for i in inds.values() for sid in i["sources"]}
     contested_state = {f["id"]: f["properties"]["state"] for f in data.contested_geo["features"]}
     events: dict[str, list[dict[str, str]]] = {}
     for e in data.events.itertuples(index=False):
@@ -102,7 +127,79 @@ def meta(data: AtlasData, stories: dict[str, dict[str, Any]] | None = None) -> d
             "contested_state": contested_state, "events": events, "stories": stories or {},
             "map_config": MAP_CONFIG, "grid_js": GRID_JS,
             "regions": {rid: {"label": r["label"], "geo": r["geo"]} for rid, r in figures.REGIONS.items()},
-            "label_priority": list(figures.LABEL_PRIORITY)}
+            "label_priority": list(figures.LABEL_PRIORITY),
+            "groups_of_states": {k: list(v) for k, v in REGIONS.items()},
+            "sources": {sid: rec for sid, rec in source_records(data).items() if sid in used}}
+
+
+TABS = (("map", "Map"), ("chart", "Chart"), ("rank", "Ranking"), ("compare", "Compare"),
+        ("data", "Data table"), ("sources", "Sources"))
+
+
+def share_box() -> html.Details:
+    """Share, embed and cite the view on screen: filled by assets/atlas/app.js (renderShare) from
+    the view state; the link, the embed snippet and the citation always name the current view."""
+    return html.Details(id=ids.SHARE_BOX, className="share-box", children=[
+        html.Summary("Share · cite", className="share-summary"),
+        html.Div(className="share-body", children=[
+            html.Label("Link to this view", htmlFor=ids.SHARE_LINK),
+            html.Div(className="share-row", children=[
+                html.Textarea(id=ids.SHARE_LINK, readOnly=True, rows=2, className="share-input share-code"),
+                html.Button("Copy link", id=ids.COPY_LINK, type="button", className="share-btn"),
+            ]),
+            html.Label("Embed this view in a page (HTML)", htmlFor=ids.EMBED_CODE),
+            html.Textarea(id=ids.EMBED_CODE, readOnly=True, rows=3, className="share-code"),
+            html.Button("Copy embed code", id=ids.COPY_EMBED, type="button", className="share-btn"),
+            html.H3("Cite this view"),
+            html.Pre(id=ids.CITE_TEXT, className="cite-text"),
+            html.Button("Copy citation", id=ids.COPY_CITE, type="button", className="share-btn"),
+            html.H3("BibTeX"),
+            html.Pre(id=ids.CITE_BIBTEX, className="cite-text"),
+            html.Span(id=ids.SHARE_STATUS, className="share-status", role="status"),
+        ]),
+    ])
+
+
+def chart_box(data: AtlasData) -> html.Div:
+    """The chart view: the states to draw (the address's ``countries``, shared with the data tab),
+    a linear/log axis for counts, the chart (assets/atlas/views.js chartFigure) and its legend."""
+    return html.Div(id=ids.CHART_BOX, className="chart-box", hidden=True, children=[
+        # the states' checkboxes and the axis choice: plain form fields, written by
+        # assets/atlas/app.js (chartControls; React never manages their children)
+        html.Div(id=ids.CHART_STATES, className="chart-states", role="group", **{"aria-label": "States"}),
+        html.Div(id=ids.CHART_SCALE, className="chart-scale", role="radiogroup", **{"aria-label": "Axis"}),
+        html.Div(id=ids.CHART, className="chart-graph", role="img", **{"aria-label": "Chart"}),
+        html.Div(id=ids.CHART_LEGEND, className="legend chart-legend"),
+        html.P(className="chart-downloads", children=[
+            html.A("Download these states as a wide table (CSV, states × years)", id=ids.CHART_WIDE,
+                   href="/download/wide.csv", className="download-link"),
+        ]),
+    ])
+
+
+def compare_box(data: AtlasData) -> html.Div:
+    """The compare view: two maps side by side, the left one the view's layer and year, the right
+    one ``layer2`` (else the same layer) in ``year2`` (else the same year, moving with the slider)."""
+    years = [html.Option("the same year (moves with the slider)", value="")] + [
+        html.Option(str(y), value=str(y)) for y in YEARS]
+    layers = [html.Option("the same layer", value="")] + [
+        html.Option(i["label"], value=i["id"]) for i in data.map_layers()]
+    return html.Div(id=ids.COMPARE_BOX, className="compare-box", hidden=True, children=[
+        html.Div(className="compare-controls", children=[
+            html.Label(["Right map: year ", html.Select(id=ids.COMPARE_YEAR2, children=years)]),
+            html.Label([" layer ", html.Select(id=ids.COMPARE_LAYER2, children=layers)]),
+        ]),
+        html.Div(id=ids.MAP_COMPARE, className="map-compare", children=[
+            html.Figure(className="compare-side", children=[
+                html.Div(id=ids.COMPARE_LEFT, className="compare-plot"),
+                html.Figcaption(id=ids.COMPARE_LEFT_CAPTION, className="compare-caption"),
+            ]),
+            html.Figure(className="compare-side", children=[
+                html.Div(id=ids.COMPARE_RIGHT, className="compare-plot"),
+                html.Figcaption(id=ids.COMPARE_RIGHT_CAPTION, className="compare-caption"),
+            ]),
+        ]),
+    ])
 
 
 def poster_url(layer_id: str, year: int, version: str) -> str:
@@ -175,8 +272,8 @@ def build_layout(data: AtlasData, stories: dict[str, dict[str, Any]] | None = No
                 html.Div(className="tabs", role="tablist", children=[
                     html.Button(label, id=f"tab-{key}", n_clicks=0, role="tab", className="tab", type="button",
                                 **{"aria-selected": "true" if key == view else "false",
-                                   "aria-controls": f"view-{key}"})
-                    for key, label in (("map", "Map"), ("data", "Data table"), ("sources", "Sources"))
+                                   "aria-controls": f"view-{key}" if key in ("data", "sources") else ids.VIEW_MAP})
+                    for key, label in TABS
                 ]),
                 html.Label("Guided story", htmlFor=ids.STORY_SELECT, className="visually-hidden"),
                 # (boxes of the final size around Dash's lazily loaded controls: nothing moves when they appear)
@@ -184,6 +281,7 @@ def build_layout(data: AtlasData, stories: dict[str, dict[str, Any]] | None = No
                     id=ids.STORY_SELECT, className="story-select", clearable=False, searchable=False,
                     placeholder="Guided story…", value=None,
                     options=[{"label": st["title"], "value": sid} for sid, st in stories.items()])),
+                share_box(),
                 html.Button("Leave presentation" if present else "Present", id=ids.PRESENT, n_clicks=0,
                             className="present-button", type="button",
                             title="Presentation mode (Space plays, ←/→ change the year or step, Esc leaves)",
@@ -192,7 +290,7 @@ def build_layout(data: AtlasData, stories: dict[str, dict[str, Any]] | None = No
         ]),
         html.Div(id=ids.NOTICE, className="notice", role="status", **{"aria-live": "polite"}),
         html.Main(className="views", children=[
-        html.Div(id=ids.VIEW_MAP, className="main", role="tabpanel", hidden=view != "map", children=[
+        html.Div(id=ids.VIEW_MAP, className="main", role="tabpanel", hidden=view in ("data", "sources"), children=[
             html.Section(className="controls", **{"aria-label": "Map controls"}, children=[
                 html.Label("Region", htmlFor=ids.REGION_SELECT, className="control-label"),
                 html.Div(className="picker-box region-box", children=dcc.Dropdown(
@@ -219,7 +317,7 @@ def build_layout(data: AtlasData, stories: dict[str, dict[str, Any]] | None = No
                        children=data.indicators[layer_id]["description"]),
             ]),
             html.Section(className="map-area", **{"aria-label": "Map"}, children=[
-                html.Div(className="map-wrap", children=[
+                html.Div(id=ids.MAP_BOX, className="map-wrap", children=[
                     # drawn by assets/atlas/map.js (the only code that calls Plotly for the map)
                     html.Div(id=ids.MAP, className="map-graph",
                              children=html.Div(id=ids.MAP_PLOT, className="map-plot")),
@@ -242,6 +340,10 @@ def build_layout(data: AtlasData, stories: dict[str, dict[str, Any]] | None = No
                         ]),
                     ]),
                 ]),
+                chart_box(data),
+                html.Div(id=ids.RANKING, className="ranking", hidden=True, role="region", tabIndex="0",
+                         **{"aria-label": "Ranking of the states", "aria-live": "polite"}),
+                compare_box(data),
                 html.Div(className="timebar", children=[
                     html.Button("▶ Play", id=ids.PLAY, n_clicks=0, className="play-button", type="button",
                                 title="Play the years (Space)", **{"aria-pressed": "false"}),
@@ -291,6 +393,8 @@ def build_layout(data: AtlasData, stories: dict[str, dict[str, Any]] | None = No
         html.Section(id=ids.VIEW_SOURCES, className="view", role="tabpanel", hidden=view != "sources",
                      children=[html.Div(id=ids.SOURCES_SLOT, children=html.P("Loading the sources…"))]),
         ]),
+        html.A("Open this view in the atlas ↗", id=ids.EMBED_OPEN, className="embed-open", href="/",
+               target="_blank", rel="noopener"),
         html.Footer(className="footer", children=[
             html.Span("Data: UNHCR, IDMC, UN WPP 2024, V-Dem, Freedom House, Polity5; memberships and events "
                       "curated by the atlas with a source for each; boundaries: Natural Earth."),
@@ -300,6 +404,8 @@ def build_layout(data: AtlasData, stories: dict[str, dict[str, Any]] | None = No
         # (not None: a store whose data is None sets it again when it mounts, which would run the
         # server callbacks on every page load)
         dcc.Store(id=ids.LAYER_REQ, data={}),
+        dcc.Store(id=ids.LAYER2_REQ, data={}),
+        dcc.Store(id=ids.LAYER2_DATA, data={}),
         dcc.Store(id=ids.PANEL_REQ, data={}),
         dcc.Store(id=ids.DATA_REQ, data={}),
         dcc.Store(id=ids.SOURCES_REQ, data={}),

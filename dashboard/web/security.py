@@ -12,7 +12,10 @@ attributes, hence ``style-src 'self' 'unsafe-inline'`` (styles cannot run code).
 ``data:``/``blob:`` URLs (plotly's image export and patterns). ``frame-ancestors`` comes from the
 environment variable ``FRAME_ANCESTORS`` (default ``'self'``), and ``X-Frame-Options`` says the
 same where it can (``'self'`` → SAMEORIGIN, ``'none'`` → DENY; absent for lists of origins, which
-only ``frame-ancestors`` can express).
+only ``frame-ancestors`` can express). The embeddable page (the atlas's page with ``embed=1`` in its
+address: the view without the page's chrome) is the one exception: its ``frame-ancestors`` comes
+from ``EMBED_FRAME_ANCESTORS`` (default ``*``, any site), so a course page can frame a view while
+every other page keeps refusing frames.
 
 The callback endpoint (``/_dash-update-component``). Dash answers 500 to a body that is not a JSON
 object naming a registered server callback with matching outputs, inputs and state lists. The
@@ -38,6 +41,9 @@ if TYPE_CHECKING:
 
 MAX_CONTENT_LENGTH = 2**20  # 1 MiB: the largest real callback body (the panel's, with a layer's frames) is ~200 kB
 DEFAULT_FRAME_ANCESTORS = "'self'"
+DEFAULT_EMBED_FRAME_ANCESTORS = "*"
+EMBED_PATHS = ("/",)
+_TRUE = ("1", "true", "yes")
 CALLBACK_ENDPOINT = "_dash-update-component"
 JSON_TYPE = "application/json"
 API_PREFIX = "/api/"
@@ -60,21 +66,33 @@ class CallbackBodyError(ValueError):
 
 # --------------------------------------------------------------------------- policy
 
-def frame_ancestors_from_env(value: str | None = None) -> str:
-    """The ``frame-ancestors`` sources: ``value``, else ``$FRAME_ANCESTORS``, else ``'self'``.
-    Each whitespace-separated item must be a CSP source expression (no ';' or ',': the value
-    goes into a header)."""
-    raw = value if value is not None else os.environ.get("FRAME_ANCESTORS", "")
+def frame_ancestors_from_env(value: str | None = None, *, name: str = "FRAME_ANCESTORS",
+                             default: str = DEFAULT_FRAME_ANCESTORS) -> str:
+    """The ``frame-ancestors`` sources: ``value``, else ``$FRAME_ANCESTORS`` (``name``), else
+    ``default``. Each whitespace-separated item must be a CSP source expression (no ';' or ',':
+    the value goes into a header)."""
+    raw = value if value is not None else os.environ.get(name, "")
     items = raw.split()
     if not items:
-        return DEFAULT_FRAME_ANCESTORS
+        return default
     for item in items:
         if not _SOURCE_RE.fullmatch(item):
-            raise ValueError(f"FRAME_ANCESTORS: {item!r} is not a CSP source expression "
+            raise ValueError(f"{name}: {item!r} is not a CSP source expression "
                              "(use 'self', 'none', https://host.example or similar, space-separated)")
     if "'none'" in items and len(items) > 1:
-        raise ValueError("FRAME_ANCESTORS: 'none' cannot be combined with other sources")
+        raise ValueError(f"{name}: 'none' cannot be combined with other sources")
     return " ".join(items)
+
+
+def embed_frame_ancestors_from_env(value: str | None = None) -> str:
+    """Who may frame the embeddable page (``?embed=1``): ``value``, else ``$EMBED_FRAME_ANCESTORS``,
+    else ``*`` (any site)."""
+    return frame_ancestors_from_env(value, name="EMBED_FRAME_ANCESTORS", default=DEFAULT_EMBED_FRAME_ANCESTORS)
+
+
+def is_embed_request(path: str, embed_arg: str | None) -> bool:
+    """The embeddable page: the atlas's page whose address says ``embed=1``."""
+    return path in EMBED_PATHS and (embed_arg or "").strip().lower() in _TRUE
 
 
 def frame_options(frame_ancestors: str) -> str | None:
@@ -224,16 +242,19 @@ def _hide_dev_server_banner() -> None:
 
 # --------------------------------------------------------------------------- installation
 
-def install(server: Flask, *, frame_ancestors: str | None = None, app: Dash | None = None) -> dict[str, str]:
+def install(server: Flask, *, frame_ancestors: str | None = None, app: Dash | None = None,
+            embed_frame_ancestors: str | None = None) -> dict[str, str]:
     """Install the hooks on ``server``; returns the headers added to every response.
 
     ``app``: the Dash app, for the hashes of its inline scripts and its callback map (without it
     only Dash's standard renderer line is allowed and callback bodies are checked for shape only).
-    ``frame_ancestors``: overrides ``$FRAME_ANCESTORS``.
+    ``frame_ancestors``: overrides ``$FRAME_ANCESTORS``; ``embed_frame_ancestors`` overrides
+    ``$EMBED_FRAME_ANCESTORS`` (the embeddable page's).
     """
     ancestors = frame_ancestors_from_env(frame_ancestors)
     hashes = list(app.csp_hashes()) if app is not None else [script_hash(DASH_RENDERER_SCRIPT)]
     headers = security_headers(hashes, ancestors)
+    embed_headers = security_headers(hashes, embed_frame_ancestors_from_env(embed_frame_ancestors))
     callback_map = app.callback_map if app is not None else None
     prefix = app.config.routes_pathname_prefix if app is not None else "/"
     callback_path = f"{prefix}{CALLBACK_ENDPOINT}"
@@ -263,7 +284,12 @@ def install(server: Flask, *, frame_ancestors: str | None = None, app: Dash | No
 
     @server.after_request
     def _headers(resp: Response) -> Response:
-        for name, value in headers.items():
+        chosen = headers
+        if is_embed_request(request.path, request.args.get("embed")):
+            chosen = embed_headers
+            if "X-Frame-Options" not in chosen:
+                resp.headers.pop("X-Frame-Options", None)
+        for name, value in chosen.items():
             resp.headers.setdefault(name, value)
         resp.headers.pop("Server", None)
         resp.headers.pop("X-Powered-By", None)

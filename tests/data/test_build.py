@@ -133,7 +133,7 @@ def test_series_breaks_on_count_and_rate(obs: pd.DataFrame, ind: str) -> None:
 
 def test_vdem_v16_rows_are_provisional(obs: pd.DataFrame) -> None:
     v16 = obs[obs["source_id"] == "vdem_v16_ert"]
-    assert len(v16) == 2 * 15 * 35
+    assert len(v16) == 4 * 15 * 35  # Regimes of the World, polyarchy and the bounds of its 68% interval
     assert all(any(n.startswith("provisional: V-Dem v16") for n in notes) for notes in v16["notes"])
     v15 = obs[obs["source_id"].str.startswith("vdem_v15")]
     assert not any(any(n.startswith("provisional") for n in notes) for notes in v15["notes"])

@@ -134,3 +134,29 @@ test("The map's figure keeps its traces; the outline traces carry the selection"
   assert.strictEqual(fig.layout.annotations[0].text, "2000");
   assert.deepStrictEqual(fig.data[1].z, [1, 2]);
 });
+
+test("compare: opening the view picks another year; year2 and layer2 are actions; the slider moves the left map", () => {
+  let s = start("?layer=cis&year=1995");
+  let r = reduce(s, { type: "view", view: "compare" }, ctx);
+  assert.strictEqual(r.state.year2, 1991);
+  assert.strictEqual(address.serialise(r.state, ctx), "?layer=cis&year=1995&view=compare&year2=1991");
+  s = reduce(r.state, { type: "compare", year2: 2025 }, ctx).state;
+  s = reduce(s, { type: "year", year: 1996, via: "key" }, ctx).state;
+  assert.deepStrictEqual([s.year, s.year2], [1996, 2025]);
+  r = reduce(s, { type: "compare", year2: null, layer2: "csto" }, ctx);
+  assert.strictEqual(r.history, "push");
+  assert.deepStrictEqual([r.state.year2, r.state.layer2], [null, "csto"]);
+  assert.strictEqual(reduce(r.state, { type: "compare", layer2: "nope" }, ctx).state.layer2, null);
+  // from the first year, the other is the last
+  assert.strictEqual(reduce(start("?year=1991"), { type: "view", view: "compare" }, ctx).state.year2, 2026);
+  // an address that names the comparison keeps it
+  assert.strictEqual(reduce(start("?layer2=csto"), { type: "view", view: "compare" }, ctx).state.year2, null);
+});
+
+test("scale: linear or log, in the address", () => {
+  const s = start("?view=chart&layer=refugees_hosted");
+  const r = reduce(s, { type: "scale", scale: "log" }, ctx);
+  assert.strictEqual(r.history, "push");
+  assert.match(address.serialise(r.state, ctx), /scale=log/);
+  assert.strictEqual(reduce(r.state, { type: "scale", scale: "cubic" }, ctx).state, r.state);
+});
