@@ -561,11 +561,15 @@
     shown.year = layerData.year;
     shown.playing = false;
     shown.present = document.getElementById("app-root").classList.contains("presenting");
-    TABS.forEach(function (k) {  // the layout's tab (the address's, with a Referer)
-      var tab = document.getElementById("tab-" + k);
-      if (tab && tab.getAttribute("aria-selected") === "true") { shown.view = k; }
+    ["data", "sources"].forEach(function (k) {  // the layout's tab panel (the address's, with a Referer)
+      var el = document.getElementById("view-" + k);
+      if (el && !el.hidden) { shown.view = k; }
     });
-    TABS.forEach(function (k) { sent["tab-" + k + ".aria-selected"] = k === shown.view ? "true" : "false"; });
+    // (the chart, ranking and compare boxes are drawn by renderView: the layout shows the map's)
+    TABS.forEach(function (k) {
+      var tab = document.getElementById("tab-" + k);
+      sent["tab-" + k + ".aria-selected"] = tab ? tab.getAttribute("aria-selected") : null;
+    });
     PANELS.forEach(function (k) {
       var el = document.getElementById("view-" + k);
       sent["view-" + k + ".hidden"] = !el || el.hidden;
