@@ -8,12 +8,14 @@ Starts the app as deployed (gunicorn with gunicorn.conf.py, 2 workers) on a free
 
 * ``default``  ``/?layer=cis&year=1995``                                the map view
 * ``story``    ``/?story=post_soviet_space&step=9&present=1``           a story step, presentation mode
-* ``data``     ``/?view=data``                                          the data tab
+* ``data``     ``/?view=data``                                          the data tab (it has no address
+                                                                        yet: the page opens the map)
 
 ``desktop`` is Lighthouse's ``--preset=desktop`` (no throttling), ``mobile`` its default (a
 simulated mid-range phone: 4× CPU slowdown, slow 4G). Prints, per address and form factor, the
 median of the runs: the four category scores, FCP, LCP, TBT, CLS, TTI and Speed Index; then the
-audits that failed (score < 0.9) in any run, with how many runs they failed in. The JSON reports
+audits that failed (score < 0.9) in any run, with how many runs they failed in: those that cost
+points in a category first, then by Lighthouse's estimated saving (``--top``). The JSON reports
 are kept (``--reports``, by default ``.cache/lighthouse/reports/<time>/``) for the details.
 
 Lighthouse itself is installed outside git, on first use, pinned:
