@@ -8,12 +8,14 @@ Starts the app as deployed (gunicorn with gunicorn.conf.py, 2 workers) on a free
 
 * ``default``  ``/?layer=cis&year=1995``                                the map view
 * ``story``    ``/?story=post_soviet_space&step=9&present=1``           a story step, presentation mode
-* ``data``     ``/?view=data``                                          the data tab
+* ``data``     ``/?view=data``                                          the data tab (it has no address
+                                                                        yet: the page opens the map)
 
 ``desktop`` is Lighthouse's ``--preset=desktop`` (no throttling), ``mobile`` its default (a
 simulated mid-range phone: 4× CPU slowdown, slow 4G). Prints, per address and form factor, the
 median of the runs: the four category scores, FCP, LCP, TBT, CLS, TTI and Speed Index; then the
-audits that failed (score < 0.9) in any run, with how many runs they failed in. The JSON reports
+audits that failed (score < 0.9) in any run, with how many runs they failed in: those that cost
+points in a category first, then by Lighthouse's estimated saving (``--top``). The JSON reports
 are kept (``--reports``, by default ``.cache/lighthouse/reports/<time>/``) for the details.
 
 Lighthouse itself is installed outside git, on first use, pinned:
@@ -171,7 +173,7 @@ class Run:
     form_factor: str
     scores: dict[str, float]
     metrics: dict[str, float]
-    failing: dict[str, str]                  # audit id → title and shown value
+    failing: dict[str, tuple[str, float]]    # audit id → (title and shown value, weight for the order)
     benchmark_index: float | None
 
 
@@ -223,11 +225,14 @@ def _run_once(node: str, cli: Path, url: str, form_factor: str, out: Path) -> di
     return report
 
 
-def failing_audits(report: dict[str, Any]) -> dict[str, str]:
-    """The audits the report shows as failed: in a category, not a metric, score below 0.9."""
+def failing_audits(report: dict[str, Any]) -> dict[str, tuple[str, float]]:
+    """The audits the report shows as failed (in a category, not a metric, score below 0.9), each
+    with its title and shown value, and a weight for ordering them: points lost in a category's
+    score for the audits that count there, else the estimated saving (ms of the metrics; CLS x 1000)."""
     audits = report["audits"]
-    out: dict[str, str] = {}
-    for cat in report["categories"].values():
+    out: dict[str, tuple[str, float]] = {}
+    for cat_id, cat in report["categories"].items():
+        total = sum(ref["weight"] for ref in cat["auditRefs"]) or 1
         for ref in cat["auditRefs"]:
             if ref.get("group") in ("metrics", "hidden"):
                 continue
@@ -237,7 +242,16 @@ def failing_audits(report: dict[str, Any]) -> dict[str, str]:
                     "binary", "numeric", "metricSavings"):
                 continue
             shown = audit.get("displayValue") or ""
-            out[ref["id"]] = f"{audit.get('title', ref['id'])}" + (f" ({shown})" if shown else "")
+            if cat_id != "performance" and ref["weight"] > 0:
+                lost = 100 * ref["weight"] * (1 - score) / total
+                shown = f"{shown}; " if shown else ""
+                shown += f"costs {cat_id} {lost:.1f} points"
+                weight = 1e9 + lost
+            else:
+                savings = audit.get("metricSavings") or {}
+                weight = sum(v * (1000 if k == "CLS" else 1) for k, v in savings.items() if v)
+            text = f"{audit.get('title', ref['id'])}" + (f" ({shown})" if shown else "")
+            out[ref["id"]] = (text, max(weight, out.get(ref["id"], ("", 0.0))[1]))
     return out
 
 
@@ -258,7 +272,7 @@ def fmt_metric(value: float, unit: str) -> str:
     return f"{value:.3f}"
 
 
-def print_table(groups: dict[tuple[str, str], Group], runs: int) -> None:
+def print_table(groups: dict[tuple[str, str], Group], runs: int, top: int = 10) -> None:
     head = ["address", "form", *[c for _, c in CATEGORIES], *[m for _, m, _ in METRICS]]
     rows = []
     for (page, ff), g in groups.items():
@@ -273,20 +287,42 @@ def print_table(groups: dict[tuple[str, str], Group], runs: int) -> None:
     for (page, ff), g in groups.items():
         counts: dict[str, int] = defaultdict(int)
         shown: dict[str, str] = {}
+        weights: dict[str, list[float]] = defaultdict(list)
         for r in g.runs:
-            for audit_id, text in r.failing.items():
+            for audit_id, (text, weight) in r.failing.items():
                 counts[audit_id] += 1
                 shown[audit_id] = text
+                weights[audit_id].append(weight)
         if not counts:
             print(f"{page} / {ff}: no failing audit")
             continue
-        print(f"{page} / {ff}: failing audits (runs failed of {len(g.runs)}):")
-        for audit_id in sorted(counts, key=lambda a: (-counts[a], a)):
+        order = sorted(counts, key=lambda a: (-statistics.median(weights[a]), -counts[a], a))
+        print(f"{page} / {ff}: failing audits, those that cost points first, then by estimated saving "
+              f"[runs failed of {len(g.runs)}]:")
+        for audit_id in order[:top]:
             print(f"  - {audit_id}: {shown[audit_id]} [{counts[audit_id]}/{len(g.runs)}]")
+        if len(order) > top:
+            print(f"  (and {len(order) - top} more: {', '.join(order[top:])})")
     bench = [r.benchmark_index for g in groups.values() for r in g.runs if r.benchmark_index]
     if bench:
         print(f"\nLighthouse's CPU benchmark index: median {statistics.median(bench):.0f} "
               f"(min {min(bench):.0f}, max {max(bench):.0f}; a fast desktop is ~2000+)")
+
+
+def print_reports(folder: Path, top: int) -> int:
+    """The table of the reports a former run kept (``<page>-<form factor>-<n>.json``)."""
+    groups: dict[tuple[str, str], Group] = {}
+    runs = 0
+    for page in PAGES:
+        for ff in ("desktop", "mobile"):
+            files = sorted(folder.glob(f"{page}-{ff}-*.json"))
+            if files:
+                groups[(page, ff)] = Group([summarise(page, ff, json.loads(f.read_text())) for f in files])
+                runs = max(runs, len(files))
+    if not groups:
+        fail(f"no reports in {folder}")
+    print_table(groups, runs, top)
+    return 0
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -294,16 +330,21 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--runs", type=int, default=3, help="runs per address and form factor (default 3)")
     ap.add_argument("--form-factors", nargs="+", choices=["desktop", "mobile"], default=["desktop", "mobile"])
     ap.add_argument("--pages", nargs="+", choices=list(PAGES), default=list(PAGES))
+    ap.add_argument("--from-reports", type=Path,
+                    help="print the table of the JSON reports in this folder (no new runs)")
     ap.add_argument("--base", help="measure this running server (http://127.0.0.1:PORT) instead of starting one")
     ap.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2, as deployed)")
     ap.add_argument("--reports", type=Path,
                     help="folder for the JSON reports (default .cache/lighthouse/reports/<time>)")
     ap.add_argument("--cache", type=Path, default=CACHE_DIR, help="where lighthouse is installed (npm --prefix)")
     ap.add_argument("--no-install", action="store_true", help="stop instead of installing lighthouse")
+    ap.add_argument("--top", type=int, default=10, help="failing audits listed per address and form factor")
     args = ap.parse_args(argv)
     if args.runs < 1:
         fail("--runs must be at least 1")
 
+    if args.from_reports:
+        return print_reports(args.from_reports, args.top)
     node = check_tools()
     cli = lighthouse_cli(args.cache, LIGHTHOUSE_VERSION, install=not args.no_install)
     reports = args.reports or args.cache / "reports" / time.strftime("%Y%m%d-%H%M%S")
@@ -331,7 +372,8 @@ def main(argv: list[str] | None = None) -> int:
                     started = time.monotonic()
                     run = summarise(page, ff, run_lighthouse(node, cli, base + PAGES[page], ff, out))
                     groups[(page, ff)].runs.append(run)
-                    print(f"run {n}/{args.runs} {page:8} {ff:7} {time.monotonic() - started:5.1f} s: "
+                    print(f"run {n}/{args.runs} {page:8} {ff:7} {time.monotonic() - started:5.1f} s "
+                          f"(load {os.getloadavg()[0]:.1f}): "
                           + " ".join(f"{c}={run.scores[k]}" for k, c in CATEGORIES) + "  "
                           + " ".join(f"{m}={fmt_metric(run.metrics[k], u)}" for k, m, u in METRICS),
                           flush=True)
@@ -339,7 +381,7 @@ def main(argv: list[str] | None = None) -> int:
         if proc is not None:
             stop(proc)
     print(f"load average after: {os.getloadavg()[0]:.2f}")
-    print_table(groups, args.runs)
+    print_table(groups, args.runs, args.top)
     return 0
 
 
