@@ -212,7 +212,8 @@ def fetch(url: str, data: bytes | None = None) -> tuple[int, bytes, str]:
 
 def page_assets(base: str) -> list[str]:
     _, html, _ = fetch(base + "/")
-    urls = re.findall(rb'(?:src|href)="(/[^"]+)"', html)
+    # the page's scripts, styles, icon and preloads (not its links to downloads)
+    urls = re.findall(rb'<(?:script|link)[^>]*(?:src|href)="(/[^"]+)"', html)
     return [u.decode() for u in urls] + ["/assets/topojson/world_110m.json"]
 
 

@@ -43,6 +43,14 @@ SHOTS: list[tuple[str, str, tuple[int, int], str | None]] = [
     ("share-cite.png", "?view=rank&layer=refugees_hosted_per_1000&year=2023", (1400, 900),
      "() => { document.getElementById('share-box').open = true; }"),
     ("embed-ranking.png", "?view=rank&layer=fh_total&year=2020&embed=1", (900, 640), None),
+    # regions (issue "Every state visible and reachable")
+    ("region-west-1280.png", "?layer=eu&year=2004&region=west", (1280, 720), None),
+    ("region-caucasus-1280.png", "?layer=refugees_hosted_per_1000&year=1995&region=caucasus&country=ARM",
+     (1280, 720), None),
+    ("region-central-asia-1280.png", "?layer=fh_status&year=2024&region=central_asia", (1280, 720), None),
+    ("region-all-1280.png", "?layer=csto&year=2024", (1280, 720), None),
+    ("presentation-1920-caucasus.png", "?story=post_soviet_space&step=9&present=1", (1920, 1080), None),
+    ("phone-390-caucasus.png", "?layer=cis&year=2009&region=caucasus", (390, 844), None),
 ]
 
 # what shows that a view is drawn (the map unless the view replaces it)
@@ -84,6 +92,9 @@ def main(only: list[str]) -> int:
                     continue
                 page = browser.new_page(viewport={"width": w, "height": h})
                 page.goto(base + "/" + query)
+                # the first move loads plotly.js (until then the map is the server's picture)
+                page.wait_for_function("() => window.Atlas && window.Atlas.app && window.Atlas.app.state()")
+                page.mouse.move(w - 5, h - 5)
                 page.wait_for_selector(ready_selector(query), state="attached", timeout=30_000)
                 page.wait_for_load_state("networkidle")
                 if action:

@@ -160,7 +160,7 @@ def share_box() -> html.Details:
     ])
 
 
-def chart_box(data: AtlasData) -> html.Div:
+def chart_box(data: AtlasData, layer_id: str = DEFAULT_LAYER) -> html.Div:
     """The chart view: the states to draw (the address's ``countries``, shared with the data tab),
     a linear/log axis for counts, the chart (assets/atlas/views.js chartFigure) and its legend."""
     return html.Div(id=ids.CHART_BOX, className="chart-box", hidden=True, children=[
@@ -172,7 +172,7 @@ def chart_box(data: AtlasData) -> html.Div:
         html.Div(id=ids.CHART_LEGEND, className="legend chart-legend"),
         html.P(className="chart-downloads", children=[
             html.A("Download these states as a wide table (CSV, states × years)", id=ids.CHART_WIDE,
-                   href="/download/wide.csv", className="download-link"),
+                   href=f"/download/wide.csv?indicators={layer_id}", className="download-link"),
         ]),
     ])
 
@@ -340,7 +340,7 @@ def build_layout(data: AtlasData, stories: dict[str, dict[str, Any]] | None = No
                         ]),
                     ]),
                 ]),
-                chart_box(data),
+                chart_box(data, layer_id),
                 html.Div(id=ids.RANKING, className="ranking", hidden=True, role="region", tabIndex="0",
                          **{"aria-label": "Ranking of the states", "aria-live": "polite"}),
                 compare_box(data),
