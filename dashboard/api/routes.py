@@ -43,6 +43,7 @@ from werkzeug.http import parse_etags
 
 from dashboard.core.config import FIRST_YEAR, GEODATA_DIR, ISO3, LAST_YEAR
 from dashboard.core.data import NOTE_JOIN, AtlasData
+from dashboard.core.flows import FLOW_COLUMNS, POPULATION_TYPES, flows_of
 
 API_PREFIX = "/api/v1"
 # Long enough for every indicator id at once (about 410 characters), short enough to refuse junk.
@@ -69,6 +70,7 @@ OBSERVATION_COLUMNS = ("iso3", "country", "year", "indicator", "value", "categor
                        "source_id", "source", "licence", "note")
 SPELL_COLUMNS = ("iso3", "country", "org", "status", "status_label", "member", "start_date",
                  "end_date", "basis", "source", "source_url", "note")
+FLOW_PARAMS = ("origin", "asylum", "year", "indicator", "format")
 STATUS_COLUMNS = ("iso3", "country", "org", "year", "status", "status_label", "member", "basis",
                   "source")
 
@@ -368,6 +370,19 @@ class _Prepared:
         self.event_countries = [frozenset(c.split(";")) if c else frozenset() for c in data.events["countries"]]
         self.event_from_book = data.events["from_book"].to_numpy(dtype=bool)
         self.geo = {name: (GEODATA_DIR / f"{name}.geojson").read_bytes() for name in GEO_LAYERS}
+        self._flows: tuple[_Table, tuple[str, ...]] | None = None
+        self._flows_lock = threading.Lock()
+
+    def flows(self) -> tuple[_Table, tuple[str, ...]]:
+        """(the flows table ready to serve, every code in it), prepared on the first request only:
+        the table is read from the published set on first use."""
+        with self._flows_lock:
+            if self._flows is None:
+                frame = flows_of(self.data)[list(FLOW_COLUMNS)]
+                codes = tuple(sorted(set(frame["origin_iso3"]) | set(frame["asylum_iso3"])))
+                self._flows = (_Table(frame, keys=("origin_iso3", "asylum_iso3", "year", "population_type")),
+                               codes)
+            return self._flows
 
     def _indicators(self) -> list[dict[str, Any]]:
         out = []
@@ -562,6 +577,58 @@ def create_api_blueprint(data: AtlasData) -> Blueprint:
 
         return _send(cache.get(("events", iso3, lo, hi, fmt), make))
 
+    @bp.get("/flows")
+    def flows() -> Response:
+        args = _args(FLOW_PARAMS)
+        table, codes = prep.flows()
+
+        def code_list(name: str) -> tuple[str, ...] | None:
+            if name not in args:
+                return None
+            items = [p.strip().upper() for p in args[name].split(",")]
+            for item in items:
+                if item not in codes:
+                    what = f"unknown value {_quote(item)}" if item else "an empty item"
+                    raise ApiError(400, "bad_parameter",
+                                   f"parameter {name!r} has {what}; give ISO 3166-1 alpha-3 codes that occur "
+                                   f"in the flows table, comma-separated (the 15 states: {', '.join(ISO3)}; "
+                                   "their partners; UNK = unknown, XXA = stateless)")
+            return tuple(sorted(set(items)))
+
+        origin, asylum = code_list("origin"), code_list("asylum")
+        year = _year("year", args["year"]) if "year" in args else None
+        types = (_choices("indicator", args["indicator"], POPULATION_TYPES, canonical=True)
+                 if "indicator" in args else POPULATION_TYPES)
+        fmt = _format(args)
+
+        def make() -> _Body:
+            mask = table.isin("population_type", types)
+            if origin is not None:
+                mask &= table.isin("origin_iso3", origin)
+            if asylum is not None:
+                mask &= table.isin("asylum_iso3", asylum)
+            if year is not None:
+                mask &= table.keys["year"] == year
+            idx = np.flatnonzero(mask)
+            meta = data.flows_meta
+
+            def envelope() -> list[tuple[str, Any]]:
+                return [("origin", list(origin) if origin else None), ("asylum", list(asylum) if asylum else None),
+                        ("year", year), ("indicator", list(types)), ("data_version", data.data_version),
+                        ("count", len(idx)), ("rows", table.json_array(idx)),
+                        ("codes", meta.get("codes") or {}),
+                        ("sources", [prep.source_refs[s] for s in meta.get("source_ids", [])
+                                     if s in prep.source_refs])]
+
+            name = "flows"
+            name += f"_from-{'-'.join(origin)}" if origin and len(origin) <= 3 else ""
+            name += f"_to-{'-'.join(asylum)}" if asylum and len(asylum) <= 3 else ""
+            name += f"_{year}" if year is not None else ""
+            name += f"_{'-'.join(types)}" if types != POPULATION_TYPES else ""
+            return _table_body(fmt, envelope, lambda: table.csv_text(idx), name)
+
+        return _send(cache.get(("flows", origin, asylum, year, types, fmt), make))
+
     @bp.get("/geodata/<layer>.geojson")
     def geodata(layer: str) -> Response:
         if layer not in prep.geo:
@@ -710,6 +777,25 @@ def openapi_document(data: AtlasData) -> dict[str, Any]:
                  "description": "If given, the status of that year for each state instead of the spells. "
                                 + data.rules.get("membership_year", ""),
                  "schema": year, "example": 2009},
+        "origin": {"name": "origin", "in": "query", "required": False,
+                   "description": "Countries of origin to keep: ISO 3166-1 alpha-3 codes, comma-separated "
+                                  "(case-insensitive), that occur in the flows table; UNHCR's UNK (unknown) "
+                                  "and XXA (stateless) included. Default: all.",
+                   "style": "form", "explode": False,
+                   "schema": {"type": "array", "minItems": 1,
+                              "items": {"type": "string", "pattern": "^[A-Za-z]{3}$"}}, "example": ["UKR"]},
+        "asylum": {"name": "asylum", "in": "query", "required": False,
+                   "description": "Countries of asylum to keep, as 'origin'. Default: all.",
+                   "style": "form", "explode": False,
+                   "schema": {"type": "array", "minItems": 1,
+                              "items": {"type": "string", "pattern": "^[A-Za-z]{3}$"}}, "example": ["POL", "DEU"]},
+        "flowYear": {"name": "year", "in": "query", "required": False,
+                     "description": "The year to keep (end-year stocks). Default: all years.",
+                     "schema": year, "example": 2022},
+        "flowIndicator": list_param("indicator", POPULATION_TYPES,
+                                    "Population types, comma-separated, as UNHCR publishes them: refugees, "
+                                    "asylum_seekers, oip (other people in need of international protection), "
+                                    "returned_refugees. Default: all.", ["refugees"]),
         "layer": {"name": "layer", "in": "path", "required": True, "description": "Boundary layer.",
                   "schema": {"type": "string", "enum": list(GEO_LAYERS)}, "example": "successor_states"},
     }
@@ -774,6 +860,14 @@ def openapi_document(data: AtlasData) -> dict[str, Any]:
         "orgs": _str("organisation ids, ';'-separated"), "category": text, "title": text, "text": text,
         "source": text, "source_url": text, "from_book": {"type": "boolean"},
     })
+    flow = _obj({
+        "year": year, "origin_iso3": _str("ISO3 of the country of origin (UNK unknown, XXA stateless)"),
+        "origin_name": text, "asylum_iso3": _str("ISO3 of the country of asylum"), "asylum_name": text,
+        "population_type": {"type": "string", "enum": list(POPULATION_TYPES)},
+        "value": {"type": ["integer", "null"], "description": "persons, end-year stock (returned_refugees: "
+                                                               "during the year); never 0 (zeros are not published)"},
+        "source_id": _str(),
+    }, required=list(FLOW_COLUMNS), description="One origin→asylum pair in a year")
     source = _obj({c: text for c in data.sources.columns},
                   description="A source; 'feeds' lists the indicator ids it feeds, ';'-separated")
     error = _obj({"error": {"type": "string", "enum": list(ERROR_CODES)},
@@ -808,6 +902,18 @@ def openapi_document(data: AtlasData) -> dict[str, Any]:
                                                           _ref("schemas", "MembershipStatus")]},
                      "description": "spells without 'year'; one status row per state and organisation with it"},
             "sources": {"type": "array", "items": _ref("schemas", "SourceRef")}}),
+        "Flow": flow,
+        "FlowsResponse": _table_response("Flow", {
+            "origin": {"type": ["array", "null"], "items": {"type": "string"}},
+            "asylum": {"type": ["array", "null"], "items": {"type": "string"}},
+            "year": {"type": ["integer", "null"], "minimum": FIRST_YEAR, "maximum": LAST_YEAR},
+            "indicator": {"type": "array", "items": {"type": "string", "enum": list(POPULATION_TYPES)}},
+            "data_version": {"type": "string", "description": "version of the published data"},
+            "codes": {"type": "object", "description": "UNHCR's codes that are not countries (UNK, XXA): "
+                                                       "name and meaning"},
+            "sources": {"type": "array", "items": _ref("schemas", "SourceRef")}},
+            "UNHCR origin→asylum pairs in which one side is one of the 15 states, in the order of "
+            "data/processed/flows.csv"),
         "EventsResponse": _table_response("Event", {
             "sources": {"type": "array", "items": _ref("schemas", "SourceRef")}}, "Dated events"),
         "SourcesResponse": _table_response("Source", {}, "The sources catalogue"),
@@ -862,6 +968,13 @@ def openapi_document(data: AtlasData) -> dict[str, Any]:
                       "Events between 'from' and 'to'; with 'iso3', only events naming one of these "
                       "states (region-wide events, with an empty 'countries', are left out).",
                       ["from", "to", "iso3", "format"], "EventsResponse"),
+        "/flows": op("getFlows", "Bilateral displacement (UNHCR origin→asylum pairs)",
+                     "Refugees, asylum-seekers, other people in need of international protection and "
+                     "returned refugees by country of origin and country of asylum, for pairs in which one "
+                     "side is one of the 15 states (UNHCR Refugee Data Finder). Only non-zero values are "
+                     "published: a pair absent in a year is no record or 0. UNK = unknown origin, XXA = "
+                     "stateless (see 'codes').",
+                     ["origin", "asylum", "flowYear", "flowIndicator", "format"], "FlowsResponse"),
         "/geodata/{layer}.geojson": op("getGeodata", "Boundary layer",
                                        "The GeoJSON file of a layer: the 15 states, the grey context, or "
                                        "the contested areas.", ["layer"], "FeatureCollection",

@@ -60,6 +60,8 @@ class AtlasData:
     values: pd.DataFrame = field(default_factory=pd.DataFrame, compare=False, repr=False)  # the one table
     rules: dict[str, str] = field(default_factory=dict)     # rule texts (membership_year, missing, …)
     data_version: str = "unknown"
+    flows_meta: dict[str, Any] = field(default_factory=dict)  # indicators.json "flows": types, UNK/XXA codes
+    folder: Path | None = None        # the published set the data were read from (flows.csv is read on first use)
 
     @property
     def source_short(self) -> dict[str, str]:
@@ -183,6 +185,8 @@ def _load_set(folder: Path, geodata_dir: Path) -> AtlasData:
         values=values,
         rules=dict(cat.get("rules") or {}),
         data_version=manifest["data_version"],
+        flows_meta=dict(cat.get("flows") or {}),
+        folder=folder,
     )
 
 

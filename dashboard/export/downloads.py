@@ -419,6 +419,9 @@ FILE_NOTES: dict[str, str] = {
     "organisations.json": "the regional organisations and the statuses a state can hold in each",
     "memberships.csv": "the curated membership spells with start and end dates, legal basis, source and URL",
     "events.csv": "dated events in our own words, each with its source",
+    "flows.csv": "UNHCR origin->asylum pairs in which one side is one of the 15 states (year, origin_iso3, "
+                 "origin_name, asylum_iso3, asylum_name, population_type, value, source_id); non-zero values "
+                 "only; UNK = unknown origin, XXA = stateless (see 'flows' in indicators.json)",
     "sources.csv": "the sources catalogue: title, publisher, version, URL, licence, citation, what it feeds",
     "manifest.json": "the data version, SHA-256 of every input and output of the build, row counts, "
                      "and the stages (snapshots, tidy steps, publish)",
@@ -486,6 +489,9 @@ def dataset_readme(data: AtlasData, names: Sequence[str]) -> str:
         _rule(data, "notes"),
         "UN WPP net migration and population are modelled estimates for 1991-2023; the 2024-2025 "
         "medium-variant projections are separate indicators (*_projection) and are never mixed in.",
+        "flows.csv holds the UNHCR pairs as published (persons, end-year stocks; returned_refugees: during "
+        "the year). A pair missing in a year means no record or zero. UNK and XXA are UNHCR's codes for an "
+        "unknown origin and for stateless people, not countries.",
         "V-Dem version 16 rows (vdem_row, vdem_polyarchy) were transcribed second-hand and are provisional; "
         "version 15 is kept as separate indicators. Polity5 ends in 2018.",
         "The GeoJSON layers use WGS84 longitude/latitude. Exterior rings run clockwise (the d3-geo "

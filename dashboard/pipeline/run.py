@@ -16,9 +16,11 @@ import pandas as pd
 
 from dashboard.core.config import AS_OF, CURATED_DIR, PROCESSED_DIR, SOURCES_DIR
 from dashboard.core.data import MANIFEST, VALUES
+from dashboard.pipeline import BuildError
 from dashboard.pipeline.catalogue import indicator_catalogue, load_indicator_specs, sources_catalogue
 from dashboard.pipeline.colours import PALETTES_FILE, Palettes
 from dashboard.pipeline.events import build_events
+from dashboard.pipeline.flows import FLOWS_FILE, FLOWS_OUTPUT, FLOWS_STEP, build_flows, flows_csv, flows_metadata
 from dashboard.pipeline.io import csv_text
 from dashboard.pipeline.memberships import build_memberships
 from dashboard.pipeline.publish import cross_source_notes, manifest, publish_set, values_csv, values_table
@@ -29,7 +31,7 @@ from dashboard.pipeline.steps import TIDY_COLUMNS, SourceTables, build_tidy, pla
 from dashboard.pipeline.validate import check_observations, check_status_table, check_values
 
 OUTPUT_FILES = (VALUES, "indicators.json", "sources.csv", "organisations.json", "memberships.csv",
-                "events.csv", MANIFEST)
+                "events.csv", FLOWS_OUTPUT, MANIFEST)
 
 
 def _json(obj: Any) -> str:
@@ -65,6 +67,9 @@ def build(sources_dir: Path = SOURCES_DIR, curated_dir: Path | None = None,
     feeds: dict[str, list[str]] = {}
     for ind_id, src in obs[["indicator", "source_id"]].drop_duplicates().itertuples(index=False):
         feeds.setdefault(src, []).append(ind_id)
+    flows, flows_snap, flows_path = build_flows(sources_dir, curated_dir, override)
+    for src in sorted(set(flows["source_id"])):
+        feeds.setdefault(src, []).append(FLOWS_STEP)
     feeds["atlas_memberships"] = [o["id"] for o in orgs]
     feeds["atlas_events"] = ["events"]
     feeds["natural_earth"] = ["geodata"]
@@ -72,6 +77,10 @@ def build(sources_dir: Path = SOURCES_DIR, curated_dir: Path | None = None,
     sources, short = sources_catalogue(sources_dir, curated_dir / "sources_extra.yaml", feeds)
     licences = dict(zip(sources["source_id"], sources["license_short"], strict=True))
     catalogue = indicator_catalogue(groups, specs, orgs, obs, short, licences, palettes, rules)
+    missing = sorted(set(flows["source_id"]) - set(sources["source_id"]))
+    if missing:
+        raise BuildError(flows_path, f"source id(s) {missing} not in sources.csv")
+    catalogue["flows"] = flows_metadata(flows_snap)
 
     check_observations(obs, specs, catalogue, set(sources["source_id"]))
     check_status_table(status, orgs)
@@ -86,6 +95,7 @@ def build(sources_dir: Path = SOURCES_DIR, curated_dir: Path | None = None,
         "organisations.json": _json(orgs),
         "memberships.csv": csv_text(spells),
         "events.csv": csv_text(events),
+        FLOWS_OUTPUT: flows_csv(flows),
     }
     steps = plan(specs, tables)
     root = sources_dir.parent.parent
@@ -95,10 +105,12 @@ def build(sources_dir: Path = SOURCES_DIR, curated_dir: Path | None = None,
 
     inputs = sorted({*tables.paths(), *org_files, *(Path(p) for p in (
         curated_dir / "indicators.yaml", curated_dir / RULES_FILE, curated_dir / PALETTES_FILE,
-        curated_dir / "sources_extra.yaml", curated_dir / "events.csv",
+        curated_dir / "sources_extra.yaml", curated_dir / "events.csv", curated_dir / "partner_names.csv",
         sources_dir / "migration" / "sources.csv", sources_dir / "regimes" / "sources.csv"))})
     input_hashes = {name(p): sha256(tables.path(p.relative_to(sources_dir).as_posix())
                                     if p.is_relative_to(sources_dir) else p) for p in inputs}
+    tables.snapshots[FLOWS_FILE] = flows_snap
+    input_hashes[name(sources_dir / FLOWS_FILE)] = sha256(flows_path)
     for snap in tables.snapshots.values():   # the snapshots' metadata files are inputs too
         mpath = meta_path(snap.path)
         input_hashes[name(mpath)] = sha256(mpath)
@@ -108,8 +120,12 @@ def build(sources_dir: Path = SOURCES_DIR, curated_dir: Path | None = None,
                             "date_accessed": str(s.origin.get("date_accessed", ""))}
                       for rel, s in sorted(tables.snapshots.items())},
         "steps": {s.id: {"inputs": list(s.inputs), "indicators": list(s.indicators), "rows": len(tidy[s.id])}
-                  for s in steps},
-        "publish": {"inputs": [s.id for s in steps] + ["memberships", "events"], "outputs": sorted(files)},
+                  for s in steps}
+        | {FLOWS_STEP: {"inputs": [FLOWS_FILE],
+                        "indicators": list(dict.fromkeys(flows["population_type"])), "outputs": [FLOWS_OUTPUT],
+                        "rows": len(flows)}},
+        "publish": {"inputs": [s.id for s in steps] + [FLOWS_STEP, "memberships", "events"],
+                    "outputs": sorted(files)},
     }
     files[MANIFEST] = _json(manifest(files, input_hashes, stages, AS_OF.isoformat()))
     return Build(files, tidy, values)

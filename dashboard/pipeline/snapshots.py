@@ -118,7 +118,10 @@ def find(key: str, sources_dir: Path = SOURCES_DIR) -> Snapshot:
         if len(hit) == 1:
             return hit[0]
     for attr in ("step", "source_ids"):
-        hit = [s for s in snaps if (key in s.source_ids if attr == "source_ids" else s.step == key)]
+        # a snapshot with `source_id_lookup: false` (the UNHCR pairs, same source id as the UNHCR
+        # totals) is found by its name or step only, so the source id keeps naming one snapshot
+        hit = [s for s in snaps if (key in s.source_ids and s.meta["meta"].get("source_id_lookup", True)
+                                    if attr == "source_ids" else s.step == key)]
         if len(hit) == 1:
             return hit[0]
         if len(hit) > 1:

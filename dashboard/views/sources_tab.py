@@ -21,7 +21,8 @@ BOOK_SOURCE_ID = "olcott_aslund_garnett_1999"
 BOUNDARY_SOURCE_ID = "natural_earth"
 
 # What a `feeds` entry that is not an indicator id stands for.
-_FEED_NAMES = {"events": "Dated events", "geodata": "Boundary layers"}
+_FEED_NAMES = {"events": "Dated events", "geodata": "Boundary layers",
+               "flows": "Bilateral displacement (origin→asylum pairs, /api/v1/flows)"}
 
 
 def _caveats(data: AtlasData, layer: dict[str, Any]) -> list[str]:
@@ -111,6 +112,31 @@ def layer_entries(data: AtlasData) -> list[Any]:
     return out
 
 
+def flows_section(data: AtlasData) -> list[Any]:
+    """The flows table: what it holds, its population types and UNHCR's codes that are not
+    countries, as published in indicators.json ("flows", written once in the snapshot's .meta.yml)."""
+    meta = data.flows_meta
+    if not meta:
+        return []
+    short = data.source_short
+    sources = ", ".join(short.get(s, s) for s in meta.get("source_ids", []))
+    return [html.Article(id="layer-flows", className="layer-entry", children=[
+        html.H5("Bilateral displacement: from where and to where"),
+        html.P(
+            "Refugees, asylum-seekers and others by country of origin and country of asylum, for every pair in "
+            "which one side is one of the fifteen states, destinations outside the region included. Only "
+            "non-zero values are published: a pair missing in a year means no record or zero. Summed over "
+            "partners, the refugees of each state equal the refugee layers of the same year in this edition."),
+        html.Ul([html.Li([html.Code(k), f": {v}"]) for k, v in (meta.get("population_types") or {}).items()]),
+        html.P("Codes that are not countries, kept as UNHCR publishes them:"),
+        html.Ul([html.Li([html.Code(k), f" ({c.get('name', '')}): {c.get('meaning', '')}"])
+                 for k, c in (meta.get("codes") or {}).items()]),
+        html.P(className="layer-meta", children=(
+            f"Unit: persons · Source: {sources} · Data: {meta.get('file', 'flows.csv')} in the dataset download "
+            "and /api/v1/flows")),
+    ])]
+
+
 def boundary_section(data: AtlasData) -> list[Any]:
     rows = []
     for f in sorted(data.contested_geo["features"], key=lambda f: (f["properties"]["year_from"], f["id"])):
@@ -173,6 +199,7 @@ def sources_tab_layout(data: AtlasData) -> html.Section:
         html.P(f"Data version {data.data_version}.", className="layer-meta"),
         html.H3("Layers"),
         *layer_entries(data),
+        *flows_section(data),
         html.H3("Boundaries"),
         *boundary_section(data),
         html.H3("Reference book"),
