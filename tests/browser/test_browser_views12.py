@@ -35,6 +35,8 @@ def open_view(probe, query: str) -> None:
     probe.page.goto(probe.base + "/" + query)
     probe.page.wait_for_function("() => window.Atlas && window.Atlas.app && window.Atlas.app.state()",
                                  timeout=45_000)
+    # the page's own first requests are over (a server call counted later is the view's)
+    probe.page.wait_for_load_state("networkidle", timeout=45_000)
 
 
 def dispatch(probe, action: dict[str, Any]) -> None:
