@@ -151,10 +151,10 @@ def share_box() -> html.Details:
             html.Textarea(id=ids.EMBED_CODE, readOnly=True, rows=3, className="share-code"),
             html.Button("Copy embed code", id=ids.COPY_EMBED, type="button", className="share-btn"),
             html.H3("Cite this view"),
-            html.Pre(id=ids.CITE_TEXT, className="cite-text"),
+            html.Pre(id=ids.CITE_TEXT, className="cite-text", tabIndex="0"),
             html.Button("Copy citation", id=ids.COPY_CITE, type="button", className="share-btn"),
             html.H3("BibTeX"),
-            html.Pre(id=ids.CITE_BIBTEX, className="cite-text"),
+            html.Pre(id=ids.CITE_BIBTEX, className="cite-text", tabIndex="0"),
             html.Span(id=ids.SHARE_STATUS, className="share-status", role="status"),
         ]),
     ])

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from dashboard.core.config import ISO3
+from dashboard.core.config import ISO3, ROOT
 from dashboard.core.data import get_data
 from dashboard.views.layout import layer_sources, source_records
 
@@ -35,6 +35,8 @@ def open_view(probe, query: str) -> None:
     probe.page.goto(probe.base + "/" + query)
     probe.page.wait_for_function("() => window.Atlas && window.Atlas.app && window.Atlas.app.state()",
                                  timeout=45_000)
+    # the page's own first requests are over (a server call counted later is the view's)
+    probe.page.wait_for_load_state("networkidle", timeout=45_000)
 
 
 def dispatch(probe, action: dict[str, Any]) -> None:
@@ -383,3 +385,31 @@ def test_data_tab_offers_the_wide_table_of_its_selection(probe) -> None:
     dispatch(probe, {"type": "data", "to": 2013})
     probe.page.wait_for_function("() => document.getElementById('download-table-wide').getAttribute('href')"
                                  ".endsWith('&from=2012&to=2013')")
+
+
+AXE = ROOT / ".cache" / "axe" / "package" / "axe.min.js"
+
+
+@pytest.mark.parametrize(("query", "ready"), [
+    ("?view=chart&layer=fh_total&countries=GEO,ARM", "#chart .scatterlayer .trace"),
+    ("?view=chart&layer=fh_status&countries=GEO,ARM", "#chart .scatterlayer .trace"),
+    ("?view=rank&layer=refugees_hosted_per_1000&year=2023", "#ranking .rank-row"),
+    ("?view=compare&layer=cis&year=1995&year2=2025", "#compare-right .choroplethlayer path"),
+])
+def test_axe_no_serious_violations_in_the_new_views(probe, query: str, ready: str) -> None:
+    if not AXE.exists():
+        pytest.fail(f"{AXE} missing: scripts/test.sh fetches axe-core from npm")
+    open_view(probe, query)
+    probe.page.wait_for_selector(ready, state="attached", timeout=30_000)
+    probe.page.click("#share-box summary")
+    probe.page.wait_for_function("() => document.getElementById('cite-text').textContent.length > 0")
+    probe.eval(AXE.read_text(encoding="utf-8") + "\n;0")
+    # this issue's parts of the page (the page's other controls are audited in test_browser_teaching.py)
+    violations = probe.eval("""async () => {
+        const parts = {include: [['#chart-box'], ['#ranking'], ['#compare-box'], ['#share-box']]};
+        const r = await axe.run(parts, {runOnly: {type: 'tag',
+                                values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}});
+        return r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+                           .map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(' '))}));
+    }""")
+    assert violations == [], violations
