@@ -316,7 +316,7 @@
                                prev.country !== s.country)) { renderChart(s); }
     if (s.view === "compare" && (changed || prev.year !== s.year || prev.year2 !== s.year2 ||
                                  prev.layer2 !== s.layer2 || prev.country !== s.country ||
-                                 prev.present !== s.present)) { renderCompare(s); }
+                                 prev.present !== s.present || prev.region !== s.region)) { renderCompare(s); }
   }
 
   function renderRanking(s) {
@@ -405,18 +405,20 @@
       var el = document.getElementById("compare-" + k);
       var cap = document.getElementById("compare-" + k + "-caption");
       if (!el || !payload) { return; }
-      var key = side.layer + "|" + side.year + "|" + s.country + "|" + s.present;
+      var key = side.layer + "|" + side.year + "|" + s.country + "|" + s.present + "|" + s.region;
       if (cap) {
         cap.innerHTML = "<strong>" + A.views.esc(caption(side)) + "</strong>" +
           (k === "right" && side.layer !== s.layer ? A.views.legendHtml(payload) : "");
       }
       if (compareDrawn[k] === key) { return; }
-      var fig = A.map.compose(base, payload, { year: side.year, country: s.country, highlight: [], present: s.present });
+      var fig = A.map.compose(base, payload, { year: side.year, country: s.country, highlight: [], present: s.present,
+                                               region: s.region, geo: (meta.regions[s.region] || {}).geo,
+                                               labelSize: labelSize(s) });
       if (!fig) { return; }
       fig.layout = Object.assign({}, fig.layout, { meta: { layer: side.layer, year: side.year } });
       var first = compareDrawn[k] === null;
       compareDrawn[k] = key;
-      A.map.draw(el, fig, config);
+      Promise.resolve(A.map.draw(el, fig, config)).then(function () { A.map.declutter(el, meta.label_priority); });
       if (first) {
         el.on("plotly_click", function (ev) {
           var p = ev && ev.points && ev.points[0];
