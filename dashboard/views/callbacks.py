@@ -108,21 +108,43 @@ def register(app: Dash, data: AtlasData) -> None:
             return no_update
         return figures.layer_payload(data, layer_id)
 
+    def panel_of(req: Any) -> tuple[dict[str, Any] | None, str]:
+        req = _request(req)
+        iso3, layer_id = req.get("country"), req.get("layer")
+        if not isinstance(iso3, str) or iso3 not in data.names_en:
+            return None, ""
+        if not isinstance(layer_id, str) or layer_id not in data.indicators:
+            layer_id = "cis"
+        return cached_panel(layer_id, iso3, valid_year(req.get("year"), YEARS[-1])), iso3
+
+    # The panel's graphs are created on its first open (nothing loads plotly.js for a hidden
+    # panel); later countries only replace their figures and texts (cheaper than new graphs).
     @app.callback(
         Output(ids.PANEL_TITLE, "children"),
         Output(ids.PANEL_BODY, "children"),
         Input(ids.PANEL_REQ, "data"),
+        State(ids.PANEL_BODY, "children"),
         prevent_initial_call=True,
     )
-    def render_panel(req: Any):
-        req = _request(req)
-        iso3, layer_id = req.get("country"), req.get("layer")
-        if not isinstance(iso3, str) or iso3 not in data.names_en:
+    def render_panel(req: Any, body: Any):
+        c, _ = panel_of(req)
+        if c is None:
             return no_update, no_update
-        if not isinstance(layer_id, str) or layer_id not in data.indicators:
-            layer_id = "cis"
-        c = cached_panel(layer_id, iso3, valid_year(req.get("year"), YEARS[-1]))
-        return c["title"], panel_body(c)
+        return c["title"], (panel_body(c) if not body else no_update)
+
+    @app.callback(
+        Output(ids.PANEL_SERIES, "figure"),
+        Output(ids.PANEL_MEMBERSHIPS, "figure"),
+        Output(ids.PANEL_REGIME, "figure"),
+        Output(ids.PANEL_EVENTS, "children"),
+        Input(ids.PANEL_REQ, "data"),
+        prevent_initial_call=True,
+    )
+    def update_panel(req: Any):
+        c, _ = panel_of(req)
+        if c is None:
+            return (no_update,) * 4
+        return c["series"], c["memberships"], c["regime"], c["events"]
 
     @app.callback(
         Output(ids.DATA_SLOT, "children"),
