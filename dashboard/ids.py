@@ -13,6 +13,7 @@ APP = "app-root"
 NOTICE = "notice"
 TAB_MAP, TAB_DATA, TAB_SOURCES = "tab-map", "tab-data", "tab-sources"
 TAB_CHART, TAB_RANK, TAB_COMPARE = "tab-chart", "tab-rank", "tab-compare"
+TAB_OVERLAP, TAB_FLOWS = "tab-overlap", "tab-flows"
 VIEW_MAP, VIEW_DATA, VIEW_SOURCES = "view-map", "view-data", "view-sources"
 
 # the map view
@@ -52,6 +53,15 @@ COMPARE_LEFT, COMPARE_RIGHT = "compare-left", "compare-right"
 COMPARE_LEFT_CAPTION, COMPARE_RIGHT_CAPTION = "compare-left-caption", "compare-right-caption"
 COMPARE_YEAR2 = "compare-year2"
 COMPARE_LAYER2 = "compare-layer2"
+
+# the overlap and flows views (inside the map view's panel too; drawn by assets/atlas/overlap.js
+# and assets/atlas/flows.js)
+OVERLAP_BOX = "overlap-box"
+OVERLAP_GRID = "overlap-grid"        # states × organisations in the slider's year
+OVERLAP_COUNTS = "overlap-counts"    # full members of each organisation by year
+FLOWS_BOX = "flows-box"
+FLOWS_CHART = "flows-chart"          # top partners (bars), "others" summed
+FLOWS_MAP = "flows-map"              # the wider region, partners shaded
 
 # share, embed, cite
 SHARE_BOX = "share-box"

@@ -80,7 +80,7 @@
   // ---------------------------------------------------------------- render
   // the map is drawn unless one of the chart, ranking or compare views takes its place (then a
   // year step costs only that view; the map is drawn when it shows again)
-  function mapShown(s) { return s.view !== "chart" && s.view !== "rank" && s.view !== "compare"; }
+  function mapShown(s) { return !BOXES[s.view] || s.view === "map"; }
 
   function render(prev, s) {
     if (mapShown(s)) { renderMap(s); }
@@ -262,8 +262,10 @@
     // the map's box changes size with the page's layout, known after the next frame
     window.requestAnimationFrame(function () {
       if (!window.Plotly) { return; }
-      ["map-plot", "compare-left", "compare-right", "chart"].forEach(function (id) {
-        var el = document.getElementById(id);
+      var plots = ["map-plot", "compare-left", "compare-right", "chart"];
+      MODULE_VIEWS.forEach(function (k) { if (A[k] && A[k].plots) { plots = plots.concat(A[k].plots()); } });
+      plots.forEach(function (id) {
+        var el = typeof id === "string" ? document.getElementById(id) : id;
         if (el && el._fullLayout && el.offsetParent !== null) {
           Promise.resolve(window.Plotly.Plots.resize(el)).then(function () {
             if (id === "map-plot") { A.map.declutter(el, meta.label_priority); }
@@ -291,10 +293,24 @@
   window.addEventListener("resize", placeCoverage);
 
   var PANELS = ["map", "data", "sources"];
-  var TABS = ["map", "chart", "rank", "compare", "data", "sources"];
+  var TABS = ["map", "chart", "rank", "compare", "overlap", "flows", "data", "sources"];
   // the chart, ranking and compare views live in the map view's panel (they share its controls:
   // layer, per 1,000, year slider, play); each shows one box in place of the map
-  var BOXES = { map: "map-box", chart: "chart-box", rank: "ranking", compare: "compare-box" };
+  var BOXES = { map: "map-box", chart: "chart-box", rank: "ranking", compare: "compare-box",
+                overlap: "overlap-box", flows: "flows-box" };
+  // views drawn by their own module (assets/atlas/<name>.js registers window.Atlas.<name> with
+  // render(state, prev, api) and, if it draws plots, plots() → their elements, for resizing)
+  var MODULE_VIEWS = ["overlap", "flows"];
+  var api = {
+    dispatch: function (action) { dispatch(action); },
+    meta: function () { return meta; }, ctx: function () { return ctx; }, config: function () { return config; },
+    base: function () { return base; },
+    payload: function (layer) { return payloads[layer] || null; },
+    state: function () { return state; },
+    tell: function (id, prop, value) { tell(id, prop, value); },
+    withPlotly: function (fn) { A.map.withPlotly(fn); },
+    labelSize: function (s) { return labelSize(s); }
+  };
   function renderView(s) {
     var panel = s.view === "data" || s.view === "sources" ? s.view : "map";
     PANELS.forEach(function (k) { tell("view-" + k, "hidden", k !== panel); });
@@ -317,6 +333,7 @@
     if (s.view === "compare" && (changed || prev.year !== s.year || prev.year2 !== s.year2 ||
                                  prev.layer2 !== s.layer2 || prev.country !== s.country ||
                                  prev.present !== s.present || prev.region !== s.region)) { renderCompare(s); }
+    if (MODULE_VIEWS.indexOf(s.view) >= 0 && A[s.view]) { A[s.view].render(s, prev, api); }
   }
 
   function renderRanking(s) {

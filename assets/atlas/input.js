@@ -83,6 +83,8 @@
     "tab-chart": function () { return { type: "view", view: "chart" }; },
     "tab-rank": function () { return { type: "view", view: "rank" }; },
     "tab-compare": function () { return { type: "view", view: "compare" }; },
+    "tab-overlap": function () { return { type: "view", view: "overlap" }; },
+    "tab-flows": function () { return { type: "view", view: "flows" }; },
     "chart-all": function () { return { type: "data", countries: app().ctx().iso3.slice() }; },
     "tab-sources": function () { return { type: "view", view: "sources" }; }
   };

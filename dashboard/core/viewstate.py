@@ -20,7 +20,7 @@ from dashboard.core.config import DEFAULT_YEAR, ISO3, YEARS
 
 DEFAULT_LAYER = "cis"
 DEFAULT_INDICATORS: tuple[str, ...] = ("cis",)
-VIEWS: tuple[str, ...] = ("map", "chart", "rank", "compare", "data", "sources")
+VIEWS: tuple[str, ...] = ("map", "chart", "rank", "compare", "overlap", "flows", "data", "sources")
 SCALES: tuple[str, ...] = ("linear", "log")
 REGION_IDS: tuple[str, ...] = ("all", "west", "caucasus", "central_asia")
 MAX_PARAM_LEN = 64

@@ -133,7 +133,7 @@ def meta(data: AtlasData, stories: dict[str, dict[str, Any]] | None = None) -> d
 
 
 TABS = (("map", "Map"), ("chart", "Chart"), ("rank", "Ranking"), ("compare", "Compare"),
-        ("data", "Data table"), ("sources", "Sources"))
+        ("overlap", "Overlap"), ("flows", "Flows"), ("data", "Data table"), ("sources", "Sources"))
 
 
 def share_box() -> html.Details:
@@ -174,6 +174,28 @@ def chart_box(data: AtlasData, layer_id: str = DEFAULT_LAYER) -> html.Div:
             html.A("Download these states as a wide table (CSV, states × years)", id=ids.CHART_WIDE,
                    href=f"/download/wide.csv?indicators={layer_id}", className="download-link"),
         ]),
+    ])
+
+
+def overlap_box() -> html.Div:
+    """The overlap view: who belongs to what in the slider's year (states × organisations) and the
+    number of full members of each organisation by year; drawn by assets/atlas/overlap.js."""
+    return html.Div(id=ids.OVERLAP_BOX, className="overlap-box", hidden=True, children=[
+        html.Div(id=ids.OVERLAP_GRID, className="overlap-grid", role="region", tabIndex="0",
+                 **{"aria-label": "Membership of the states in the organisations"}),
+        html.Div(id=ids.OVERLAP_COUNTS, className="overlap-counts", role="img",
+                 **{"aria-label": "Full members of each organisation by year"}),
+    ])
+
+
+def flows_box() -> html.Div:
+    """The flows view: refugees from and to the chosen state in the slider's year, by partner
+    country; drawn by assets/atlas/flows.js."""
+    return html.Div(id=ids.FLOWS_BOX, className="flows-box", hidden=True, children=[
+        html.Div(id=ids.FLOWS_CHART, className="flows-chart", role="img",
+                 **{"aria-label": "Top partner countries"}),
+        html.Div(id=ids.FLOWS_MAP, className="flows-map", role="img",
+                 **{"aria-label": "Map of the partner countries"}),
     ])
 
 
@@ -344,6 +366,8 @@ def build_layout(data: AtlasData, stories: dict[str, dict[str, Any]] | None = No
                 html.Div(id=ids.RANKING, className="ranking", hidden=True, role="region", tabIndex="0",
                          **{"aria-label": "Ranking of the states", "aria-live": "polite"}),
                 compare_box(data),
+                overlap_box(),
+                flows_box(),
                 html.Div(className="timebar", children=[
                     html.Button("▶ Play", id=ids.PLAY, n_clicks=0, className="play-button", type="button",
                                 title="Play the years (Space)", **{"aria-pressed": "false"}),
