@@ -39,10 +39,11 @@ TIMED = """async ([action, done, arg]) => {
 PANEL_DONE = """(name) => {
   const t = document.querySelector('#panel-title');
   if (!t || !t.textContent.startsWith(name)) return false;
+  // each box drawn: a plot (the series of a numeric layer) or status strips
   return ['panel-series', 'panel-memberships', 'panel-regime'].every(id => {
-    const gd = document.querySelector('#' + id + ' .js-plotly-plot');
-    return gd && gd.layout && gd.layout.title && String(gd.layout.title.text).length > 0 &&
-      !gd.classList.contains('dash-graph--pending') && gd.querySelector('.main-svg');
+    const box = document.getElementById(id);
+    const gd = box && box.querySelector('.js-plotly-plot');
+    return box && (box.querySelector('.strip-cell') || (gd && gd.querySelector('.main-svg')));
   });
 }"""
 

@@ -106,7 +106,6 @@ SOURCES_SLOT = "sources-tab-slot"
 META = "meta"
 LAYER_DATA = "layer-data"      # a layer's payload (the page's first one carries the base figure)
 LAYER_REQ = "layer-req"        # {layer}
-PANEL_REQ = "panel-req"        # {country, layer, year}
 LAYER2_REQ = "layer2-req"      # {layer}: a second layer's payload (the compare view)
 LAYER2_DATA = "layer2-data"    # its answer
 DATA_REQ = "data-req"          # {indicators, countries, from, to}

@@ -1,7 +1,8 @@
 /* The store and the renderer: one state (state.js), changed only by dispatch(action); render()
  * draws it into the map, the texts, the panel, the story box, the controls and the address.
- * Dash is used for what needs the server (a layer's values, the country panel, the data table):
- * the renderer writes small request stores (layer-req, panel-req, data-req) and Dash's answers
+ * Dash is used for what needs the server (a layer's values, the data table; the country panel is
+ * a JSON document, /panel/<ISO3>.json):
+ * the renderer writes small request stores (layer-req, data-req) and Dash's answers
  * come back as events (layerArrived). Correctness never waits on a timer: the play timer only
  * produces "tick" actions, and frames only throttle the slider's echo. */
 (function () {
@@ -83,7 +84,13 @@
   function mapShown(s) { return !BOXES[s.view] || s.view === "map"; }
 
   function render(prev, s) {
-    if (mapShown(s)) { renderMap(s); }
+    // a country's panel first: its document is on its way while the rest is drawn, and the map
+    // (its outline, its new size) follows once the panel is on screen (mapFollows)
+    var panelChanged = prev.country !== s.country || (s.country && prev.layer !== s.layer);
+    if (panelChanged) { renderPanel(s, prev); }
+    if (mapShown(s)) {
+      if (panelChanged && s.country) { mapWaits = true; } else { renderMap(s); }
+    }
     if (prev.layer !== s.layer) {
       placeCoverage();
       tell("layer-select", "value", A.state.baseOf(s.layer, ctx));
@@ -92,7 +99,6 @@
     }
     if (prev.year !== s.year) { yearLater(); }
     if (prev.year !== s.year || prev.layer !== s.layer) { renderTexts(s); }
-    if (prev.country !== s.country || (s.country && prev.layer !== s.layer)) { renderPanel(s); }
     if (prev.country === s.country && s.country && prev.year !== s.year) { markPanelYear(s.year); }
     if (prev.story !== s.story || prev.step !== s.step) { renderStory(s); }
     if (prev.region !== s.region) { tell("region-select", "value", s.region); }
@@ -206,27 +212,101 @@
     }
   }
 
-  function renderPanel(s) {
+  function renderPanel(s, prev) {
+    if (s.country) { loadPanel(s); }
     tell("country-panel", "hidden", !s.country);
     tell("country-picker", "value", s.country);
     tell("app-root", "data-panel", s.country ? "open" : "closed");
-    resizeMapLater();  // the map makes room for the panel
-    if (s.country) {
-      tell("panel-req", "data", { country: s.country, layer: s.layer, year: s.year });
-    }
+    // the map makes room for the panel (once the panel is drawn, when it opens)
+    if (!prev || !s.country) { resizeMapLater(); } else if (!prev.country) { resizeWaits = true; }
   }
 
-  // the year marker of the panel's charts (they carry a shape named "year")
+  // the map's outline of the open country and its new size, after the panel is on screen
+  var mapWaits = false, resizeWaits = false;
+  function mapFollows() {
+    if (!mapWaits && !resizeWaits) { return; }
+    window.requestAnimationFrame(function () {
+      var redraw = mapWaits, resize = resizeWaits;
+      mapWaits = resizeWaits = false;
+      if (redraw && mapShown(state)) { renderMap(state); }
+      if (resize) { resizeMapLater(); }
+    });
+  }
+
+  // The panel's content: one JSON document per country and layer (dashboard/views/panel.py),
+  // fetched once, drawn with Plotly.react into the panel's boxes; the year is only a marker.
+  var panelDocs = {};
+  var PANEL_GRAPHS = [["series", "panel-series"], ["memberships", "panel-memberships"], ["regime", "panel-regime"]];
+  var PANEL_CONFIG = { displayModeBar: false, responsive: true };
+  function loadPanel(s) {
+    var iso = s.country, layer = s.layer, key = iso + "|" + layer;
+    if (panelDocs[key]) { drawPanel(panelDocs[key]); return; }
+    window.fetch("/panel/" + iso + ".json?layer=" + encodeURIComponent(layer) + "&v=" + meta.version,
+                 { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (doc) {
+        if (!doc) { mapFollows(); return; }
+        panelDocs[key] = doc;
+        if (state.country === iso && state.layer === layer) { drawPanel(doc); }
+      }, mapFollows);  // offline or gone: the panel keeps what it shows
+  }
+  function withYear(layout, year) {
+    var shapes = (layout.shapes || []).map(function (sh) {
+      return sh.name === "year" ? Object.assign({}, sh, { x0: year, x1: year }) : sh;
+    });
+    return Object.assign({}, layout, { shapes: shapes });
+  }
+  function drawPanel(doc) {
+    A.map.withPlotly(function () {
+      if (state.country !== doc.iso3 || state.layer !== doc.layer) { mapFollows(); return; }
+      var done = PANEL_GRAPHS.map(function (g) {
+        var box = document.getElementById(g[1]), fig = doc[g[0]];
+        if (!box || !fig) { return null; }
+        var gd = box.querySelector(".panel-plot");
+        if (fig.kind === "strips") {  // status strips: HTML (views.js stripHtml)
+          if (gd) { window.Plotly.purge(gd); }
+          box.innerHTML = A.views.stripHtml(fig, state.year);
+          return null;
+        }
+        if (!gd) {
+          box.innerHTML = "";
+          gd = document.createElement("div");
+          gd.className = "panel-plot";
+          box.appendChild(gd);
+        }
+        return window.Plotly.react(gd, fig.data, withYear(fig.layout, state.year), PANEL_CONFIG);
+      });
+      // the title last: it says the graphs are this country's
+      Promise.all(done).then(function () {
+        if (state.country !== doc.iso3) { mapFollows(); return; }
+        var list = document.getElementById("panel-events");
+        if (list) {
+          list.innerHTML = doc.events.length ? doc.events.map(function (e) {
+            return '<li><span class="ev-date">' + esc(e.date) + "</span> <strong>" + esc(e.title) + "</strong><br>" +
+              esc(e.text) + '<br><small class="ev-src">Source: ' + esc(e.source) + "</small></li>";
+          }).join("") : "<li>No events recorded for this country.</li>";
+        }
+        var title = document.getElementById("panel-title");
+        if (title) { title.textContent = doc.title; title.setAttribute("data-iso3", doc.iso3); }
+        markPanelYear(state.year);
+        mapFollows();
+      });
+    });
+  }
+
+  // the year marker of the panel's charts (plots carry a shape named "year"; strips a marker)
   function markPanelYear(year) {
-    if (!window.Plotly) { return; }
-    ["panel-series", "panel-memberships", "panel-regime"].forEach(function (id) {
-      var gd = document.querySelector("#" + id + " .js-plotly-plot");
-      if (!gd || !gd.layout || !gd.layout.shapes) { return; }
+    PANEL_GRAPHS.forEach(function (g) {
+      var box = document.getElementById(g[1]);
+      if (!box) { return; }
+      A.views.stripYear(box, year);
+      var gd = box.querySelector(".js-plotly-plot");
+      if (!gd || !gd.layout || !gd.layout.shapes || !window.Plotly) { return; }
       var upd = {};
       gd.layout.shapes.forEach(function (sh, i) {
-        if (sh.name === "year") { upd["shapes[" + i + "].x0"] = year; upd["shapes[" + i + "].x1"] = year; }
+        if (sh.name === "year" && sh.x0 !== year) { upd["shapes[" + i + "].x0"] = year; upd["shapes[" + i + "].x1"] = year; }
       });
-      window.Plotly.relayout(gd, upd);
+      if (Object.keys(upd).length) { window.Plotly.relayout(gd, upd); }
     });
   }
 

@@ -8,6 +8,8 @@
  *   chartStates(state, ctx, regions)  → the states the chart shows
  *   chartFigure(payload, view)        → a Plotly figure: lines (numeric) or a states × years grid
  *   citation(info)                    → {plain, bibtex}
+ *   stripHtml(spec, year)             → the country panel's status strips (dashboard/core/figures.py
+ *                                       status_strips) as HTML: one cell per year, the year marked
  */
 (function (root, factory) {
   "use strict";
@@ -214,6 +216,50 @@
     return { plain: plain, bibtex: bibtex };
   }
 
-  return { ranking: ranking, rankingHtml: rankingHtml, chartStates: chartStates, chartFigure: chartFigure,
+  /** The country panel's status strips: a row per layer, a cell per year in its status colour
+      (hover: the status, the legal basis), the year marked, each row's spells in words (its text
+      alternative) and, folded, its colours named (the legend). */
+  function stripHtml(spec, year) {
+    var years = spec.years, n = years.length;
+    var at = Math.max(0, years.indexOf(year));
+    var ticks = years.filter(function (y) { return y % 10 === 0 || y === years[0]; });
+    var rows = spec.rows.map(function (r) {
+      return '<div class="strip-row" data-layer="' + esc(r.layer) + '"><span class="strip-label">' + esc(r.label) +
+        '</span><span class="strip-cells" role="img" aria-label="' + esc(r.summary) + '">' +
+        r.cells.map(function (c, i) {
+          return '<span class="strip-cell" style="background:' + esc(c[0]) + '" title="' + esc(c[1]) +
+            '" data-year="' + years[i] + '"></span>';
+        }).join("") + "</span></div>";
+    }).join("");
+    var axis = '<div class="strip-row strip-axis" aria-hidden="true"><span class="strip-label"></span><span class="strip-cells">' +
+      ticks.map(function (y) {
+        return '<span class="strip-tick" style="left:' + (100 * (years.indexOf(y) + 0.5) / n).toFixed(2) + '%">' + y + "</span>";
+      }).join("") + "</span></div>";
+    var legend = spec.rows.map(function (r) {
+      return "<li><strong>" + esc(r.label) + ":</strong> " + r.runs.filter(function (x) { return x[0] !== "no data"; })
+        .map(function (x) {
+          return '<span class="swatch" style="background:' + esc(x[1]) + '"></span> ' + esc(x[0]) + " " + x[2] +
+            (x[3] !== x[2] ? "–" + x[3] : "");
+        }).join("; ") + "</li>";
+    }).join("");
+    return '<p class="strip-title">' + esc(spec.title) + '</p><div class="strips" style="--n:' + n + '">' +
+      '<span class="strip-year" data-year="' + years[at] + '" style="--at:' + at + '" aria-hidden="true"></span>' +
+      rows + axis + '</div><details class="strip-legend"><summary>What the colours mean</summary><ul>' + legend +
+      "</ul></details>";
+  }
+
+  /** Move the strips' year marker (no redraw). */
+  function stripYear(el, year) {
+    var mark = el && el.querySelector(".strip-year");
+    var cells = el && el.querySelector(".strip-row .strip-cells");
+    if (!mark || !cells) { return; }
+    var i = 0, kids = cells.children;
+    for (; i < kids.length; i++) { if (kids[i].getAttribute("data-year") === String(year)) { break; } }
+    if (i === kids.length) { return; }
+    mark.style.setProperty("--at", String(i));
+    mark.setAttribute("data-year", String(year));
+  }
+
+  return { ranking: ranking, rankingHtml: rankingHtml, stripHtml: stripHtml, stripYear: stripYear, chartStates: chartStates, chartFigure: chartFigure,
            legendHtml: legendHtml, citation: citation, esc: esc };
 });

@@ -338,7 +338,7 @@ def country_series_figure(data: AtlasData, layer_id: str, iso3: str, year: int) 
     xs = [y for y in YEARS if (iso3, y) in values]
     if layer["kind"] == "categorical":
         # a status strip (the hover names the category; the legend by the map gives the colours)
-        return timeline_figure(data, iso3, year, [layer_id], f"{layer['short_label']}, {data.names_en[iso3]}")
+        return status_strips(data, iso3, [layer_id], f"{layer['short_label']}, {data.names_en[iso3]}")
     ys = [values[(iso3, y)]["value"] for y in xs]
     trace = {"type": "scatter", "mode": "lines+markers", "x": xs, "y": ys,
              "line": {"color": "#2171b5", "width": 2}, "marker": {"size": 5},
@@ -364,46 +364,37 @@ def year_marker(year: int) -> dict[str, Any]:
             "line": {"color": "#d62728", "width": 2, "dash": "dot"}, "name": "year"}
 
 
-def timeline_figure(data: AtlasData, iso3: str, year: int, layer_ids: list[str], title: str) -> dict[str, Any]:
-    """A status strip per layer (rows) across the years, for memberships and regimes.
+def status_strips(data: AtlasData, iso3: str, layer_ids: list[str], title: str) -> dict[str, Any]:
+    """A status strip per layer (rows) across the years, for memberships and regimes: the data of
+    the country panel's strips, drawn as HTML by assets/atlas/views.js (stripHtml; one element per
+    cell, ≈ 100× cheaper to draw than a plotly scatter of the same cells).
 
-    Drawn with square scatter markers (the geo-only plotly bundle has no heatmap or bar traces);
-    each cell keeps its layer's legend colour."""
-    xs, ys, cols, texts, rows = [], [], [], [], []
+    Each cell keeps its layer's legend colour; each row says its spells in words (the strip's text
+    alternative and, with the colours of its runs, its legend: "Charter member 1994–2025")."""
+    rows: list[dict[str, Any]] = []
     for lid in layer_ids:
         layer = data.indicators[lid]
         values = _layer_values(data, lid)
-        rows.append(layer["short_label"])
+        cells: list[list[str]] = []
+        runs: list[list[Any]] = []  # [label, colour, first year, last year]
         for y in YEARS:
             rec = values.get((iso3, y))
             if rec is None:
-                colour, label = palettes.NO_DATA, "no data"
+                colour, label, text = palettes.NO_DATA, "no data", "no data"
             else:
                 cls = class_index(layer, rec["value"], rec["category"])
                 colour = layer["classes"][cls]["color"] if cls >= 0 else palettes.NO_DATA
-                label = rec["label"] + (f" — {rec['basis']}" if rec.get("basis") else "")
-            xs.append(y)
-            ys.append(layer["short_label"])
-            cols.append(colour)
-            texts.append(f"{layer['short_label']} {y}: {label}")
-    return {
-        "data": [{"type": "scatter", "mode": "markers", "x": xs, "y": ys, "name": "timeline",
-                  "marker": {"symbol": "square", "size": 9, "color": cols,
-                             "line": {"color": "rgba(0,0,0,0.25)", "width": 0.5}},
-                  "hovertext": texts, "hovertemplate": "%{hovertext}<extra></extra>"}],
-        "layout": {
-            "height": 50 + 22 * len(rows),
-            "margin": {"l": 10, "r": 10, "t": 28, "b": 24},
-            "title": {"text": title, "font": {"size": 13}},
-            "xaxis": {"range": [YEARS[0] - 0.7, YEARS[-1] + 0.7], "dtick": 10, "tickangle": 0,
-                      "showgrid": False},
-            "yaxis": {"autorange": "reversed", "automargin": True, "type": "category",
-                      "categoryorder": "array", "categoryarray": rows, "showgrid": False},
-            "shapes": [year_marker(year)],
-            "showlegend": False,
-            "plot_bgcolor": "#ffffff", "paper_bgcolor": "rgba(0,0,0,0)",
-        },
-    }
+                label = rec["label"]
+                text = label + (f" — {rec['basis']}" if rec.get("basis") else "")
+            cells.append([colour, f"{layer['short_label']} {y}: {text}"])
+            if runs and runs[-1][0] == label and runs[-1][3] == y - 1:
+                runs[-1][3] = y
+            else:
+                runs.append([label, colour, y, y])
+        words = "; ".join(f"{lab} {a}" + (f"–{b}" if b != a else "") for lab, _c, a, b in runs if lab != "no data")
+        rows.append({"layer": lid, "label": layer["short_label"], "cells": cells, "runs": runs,
+                     "summary": f"{layer['short_label']}: {words or 'no data'}"})
+    return {"kind": "strips", "title": title, "years": list(YEARS), "rows": rows}
 
 
 def country_events(data: AtlasData, iso3: str) -> pd.DataFrame:

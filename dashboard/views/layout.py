@@ -8,6 +8,7 @@ from dash import dcc, html
 
 from dashboard import ids
 from dashboard.core import figures
+from dashboard.core.cache import fingerprint
 from dashboard.core.config import DEFAULT_YEAR, ISO3, REGIONS, YEARS
 from dashboard.core.data import AtlasData
 from dashboard.core.viewstate import DEFAULT_LAYER, address_context
@@ -125,7 +126,7 @@ def meta(data: AtlasData, stories: dict[str, dict[str, Any]] | None = None) -> d
             {"date": e.date, "title": e.title, "text": e.text, "source": e.source, "countries": e.countries})
     return {"address": address_context(data, stories), "layers": inds, "names": data.names_en,
             "contested_state": contested_state, "events": events, "stories": stories or {},
-            "map_config": MAP_CONFIG, "grid_js": GRID_JS,
+            "map_config": MAP_CONFIG, "grid_js": GRID_JS, "version": fingerprint(),
             "regions": {rid: {"label": r["label"], "geo": r["geo"]} for rid, r in figures.REGIONS.items()},
             "label_priority": list(figures.LABEL_PRIORITY),
             "groups_of_states": {k: list(v) for k, v in REGIONS.items()},
@@ -404,9 +405,16 @@ def build_layout(data: AtlasData, stories: dict[str, dict[str, Any]] | None = No
                 html.Button("×", id=ids.PANEL_CLOSE, className="panel-close", title="Close (Esc)", type="button",
                             **{"aria-label": "Close the country panel"}),
                 html.H2(id=ids.PANEL_TITLE),
-                # the graphs and events, from the server when a country is opened
-                # (dashboard/views/callbacks.py panel_body): nothing here loads plotly.js before
-                html.Div(id=ids.PANEL_BODY),
+                # the graphs and events, drawn by assets/atlas/app.js from /panel/<ISO3>.json
+                # (dashboard/views/panel.py) when a country is opened
+                html.Div(id=ids.PANEL_BODY, children=[
+                    # (their content is the renderer's alone: no React children)
+                    html.Div(id=ids.PANEL_SERIES, className="panel-graph"),
+                    html.Div(id=ids.PANEL_MEMBERSHIPS, className="panel-graph"),
+                    html.Div(id=ids.PANEL_REGIME, className="panel-graph"),
+                    html.H3("Events"),
+                    html.Ul(id=ids.PANEL_EVENTS, className="panel-events"),
+                ]),
             ]),
         ]),
         # The data table and the sources page are rendered the first time their tab opens
@@ -430,7 +438,6 @@ def build_layout(data: AtlasData, stories: dict[str, dict[str, Any]] | None = No
         dcc.Store(id=ids.LAYER_REQ, data={}),
         dcc.Store(id=ids.LAYER2_REQ, data={}),
         dcc.Store(id=ids.LAYER2_DATA, data={}),
-        dcc.Store(id=ids.PANEL_REQ, data={}),
         dcc.Store(id=ids.DATA_REQ, data={}),
         dcc.Store(id=ids.SOURCES_REQ, data={}),
     ])

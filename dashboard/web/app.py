@@ -140,7 +140,7 @@ def _preloads(query: str, layer: str, year: int, version: str) -> str:
 
 # The paths the app answers; anything else is a 404 (Dash itself would answer every path with
 # the page).
-_PREFIXES = ("/_dash-", "/assets/", "/api/", "/download/", "/_favicon", "/_reload-hash", "/_alive")
+_PREFIXES = ("/_dash-", "/assets/", "/api/", "/download/", "/panel/", "/_favicon", "/_reload-hash", "/_alive")
 _PATHS = {"/", "/healthz", "/map-poster.svg", "/robots.txt"}
 
 NOT_FOUND_HTML = """<!DOCTYPE html>

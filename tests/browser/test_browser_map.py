@@ -79,15 +79,22 @@ def test_click_country_opens_panel_and_escape_closes(probe) -> None:
     probe.page.wait_for_function("() => document.querySelector('#panel-title').textContent.includes('Kazakhstan')")
     assert "country=KAZ" in probe.page.url
     # the panel shows the layer's series, the membership timeline and the events
-    probe.page.wait_for_function("() => document.querySelectorAll('#panel-memberships .scatterlayer path.point')"
+    probe.page.wait_for_function("() => document.querySelectorAll('#panel-memberships .strip-cell')"
                                  ".length >= 10 * 36")
-    # the map stays on the year moved to (the click re-rendered the graph component)
+    # the map stays on the year moved to
     assert probe.eval("() => document.querySelector('#map .js-plotly-plot').layout.annotations[0].text") == "2001"
-    marker = probe.eval("() => document.querySelector('#panel-series .js-plotly-plot').layout.shapes[0].x0")
-    assert marker == 2001
+    # the layer (CIS, a status) is a strip too; every strip marks the year, and follows it
+    marks = "() => [...document.querySelectorAll('#country-panel .strip-year')].map(m => m.dataset.year)"
+    assert probe.eval(marks) == ["2001"] * 3
+    cis_2001 = probe.eval("() => document.querySelector('#panel-series .strip-cell[data-year=\"2001\"]').title")
+    assert cis_2001.startswith("CIS 2001: ")
     probe.page.keyboard.press("ArrowRight")
-    probe.page.wait_for_function("() => document.querySelector('#panel-series .js-plotly-plot')"
-                                 ".layout.shapes[0].x0 === 2002")
+    probe.page.wait_for_function("() => [...document.querySelectorAll('#country-panel .strip-year')]"
+                                 ".every(m => m.dataset.year === '2002')")
+    # a numeric layer's series is a chart, its year marked with the same year
+    probe.eval("() => window.Atlas.app.dispatch({type: 'layer', layer: 'refugees_hosted'})")
+    probe.page.wait_for_function("() => { const gd = document.querySelector('#panel-series .js-plotly-plot');"
+                                 " return gd && gd.layout.shapes[0].x0 === 2002; }")
     probe.page.keyboard.press("Escape")
     probe.page.wait_for_selector("#country-panel", state="hidden")
     assert "country=" not in probe.page.url

@@ -50,7 +50,7 @@ def test_picking_a_country_by_name_opens_a_panel_that_covers_no_control(browser,
         probe.page.wait_for_selector("#country-panel:not([hidden])")
         probe.page.wait_for_function("() => document.querySelector('#panel-title').textContent.startsWith('Armenia')")
         assert "country=ARM" in probe.page.url
-        probe.page.wait_for_selector("#panel-series .js-plotly-plot")
+        probe.page.wait_for_selector("#panel-series .strip-cell, #panel-series .js-plotly-plot")
         panel = _box(probe, "#country-panel")
         for sel in ("#year-slider", "#year-slider input", "#play-button"):
             assert not _meets(panel, _box(probe, sel)), (sel, size)

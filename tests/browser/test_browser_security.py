@@ -68,7 +68,7 @@ def test_atlas_runs_under_csp_without_violations(probe: Any) -> None:
     # another country's panel (server callback, figures drawn by plotly)
     probe.click_country("KAZ")
     probe.page.wait_for_function("() => document.querySelector('#panel-title').textContent.includes('Kazakhstan')")
-    probe.page.wait_for_selector("#panel-memberships .scatterlayer path.point")
+    probe.page.wait_for_selector("#panel-memberships .strip-cell")
     probe.page.wait_for_load_state("networkidle")
     probe.page.wait_for_timeout(300)
     _assert_clean(probe)

@@ -92,3 +92,18 @@ test("chart: a published interval becomes a band under each line", () => {
   assert.ok(f.data.indexOf(lines[0]) > f.data.indexOf(bands[1]));
   assert.match(lines[0].hovertext[0], /68% interval: 0.5–7/);
 });
+
+test("stripHtml: a cell per year in its colour, the year marked, spells in words", () => {
+  const spec = { title: "Memberships", years: [2000, 2001, 2002], rows: [
+    { layer: "cis", label: "CIS", summary: "CIS: Member 2000–2001; Withdrawn 2002",
+      cells: [["#111", "CIS 2000: Member"], ["#111", "CIS 2001: Member"], ["#222", "CIS 2002: Withdrawn <b>"]],
+      runs: [["Member", "#111", 2000, 2001], ["Withdrawn", "#222", 2002, 2002]] }] };
+  const html = views.stripHtml(spec, 2001);
+  assert.strictEqual((html.match(/class="strip-cell"/g) || []).length, 3);
+  assert.match(html, /class="strip-year" data-year="2001" style="--at:1"/);
+  assert.match(html, /aria-label="CIS: Member 2000–2001; Withdrawn 2002"/);
+  assert.match(html, /title="CIS 2002: Withdrawn &lt;b&gt;"/);
+  assert.match(html, /Member 2000–2001; <span class="swatch" style="background:#222"><\/span> Withdrawn 2002/);
+  // a year outside the strips marks the first
+  assert.match(views.stripHtml(spec, 1990), /data-year="2000" style="--at:0"/);
+});

@@ -105,12 +105,18 @@ def test_panel_figures(data: AtlasData) -> None:
     fig = figures.country_series_figure(data, "refugees_hosted", "ARM", 1995)
     xs = fig["data"][0]["x"]
     assert 1995 in xs and fig["layout"]["shapes"][0]["x0"] == 1995
-    tl = figures.timeline_figure(data, "GEO", 2009, list(data.orgs), "Memberships")
-    cells = tl["data"][0]
-    assert cells["type"] == "scatter"  # the geo-only plotly bundle has no heatmap/bar traces
-    assert len(cells["x"]) == len(data.orgs) * len(YEARS)
-    cis = {x: t for x, y, t in zip(cells["x"], cells["y"], cells["hovertext"], strict=True) if y == "CIS"}
+    tl = figures.status_strips(data, "GEO", list(data.orgs), "Memberships")
+    assert tl["years"] == list(YEARS) and len(tl["rows"]) == len(data.orgs)
+    assert all(len(r["cells"]) == len(YEARS) for r in tl["rows"])
+    cis = dict(zip(YEARS, (t for _c, t in next(r for r in tl["rows"] if r["label"] == "CIS")["cells"]), strict=True))
     assert "withdrawn" in cis[2009].lower() and "withdrawn" not in cis[2008].lower()
+    row = next(r for r in tl["rows"] if r["label"] == "CIS")
+    assert "Member state (Charter ratified) 1994–2008; Withdrawn 2009–" in row["summary"]
+    # the runs (the strip's legend) cover the years once each, in the cells' colours
+    for r in tl["rows"]:
+        assert [y for _l, _c, a, b in r["runs"] for y in range(a, b + 1)] == list(YEARS)
+        assert [c for _l, c, a, b in r["runs"] for _y in range(a, b + 1)] == [c for c, _t in r["cells"]]
+    assert figures.country_series_figure(data, "cis", "GEO", 2009)["kind"] == "strips"
 
 
 @pytest.mark.parametrize(("query", "layer", "year", "country", "notices"), [

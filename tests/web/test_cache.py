@@ -5,12 +5,10 @@ answering when Redis is gone."""
 from __future__ import annotations
 
 import importlib.util
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import flask
 import pytest
 from conftest import REDIS_SERVER, RedisProcess
 from flask import Flask
@@ -77,42 +75,29 @@ def test_workers_share_values_through_redis(redis_server: RedisProcess) -> None:
     assert calls == [12]
 
 
-def _panel_body(client: flask.testing.FlaskClient, iso3: str, year: int) -> dict[str, Any]:
-    deps = client.get("/_dash-dependencies").get_json()
-    dep = next(d for d in deps if "panel-title.children" in d["output"])
-    values = {"panel-req": {"country": iso3, "layer": "fh_status", "year": year}}
-    return {
-        "output": dep["output"],
-        "outputs": [{"id": p.rpartition(".")[0], "property": p.rpartition(".")[2]}
-                    for p in dep["output"][2:-2].split("...")],
-        "inputs": [{**i, "value": values.get(i["id"])} for i in dep["inputs"]],
-        "state": [{**s, "value": values.get(s["id"])} for s in dep["state"]],
-        "changedPropIds": ["panel-req.data"],
-    }
-
-
 def test_app_serves_panels_from_redis(redis_server: RedisProcess, monkeypatch: pytest.MonkeyPatch) -> None:
-    from dashboard.views import callbacks
+    from dashboard.views import panel
     from dashboard.web.app import create_app
 
     monkeypatch.setenv("REDIS_URL", redis_server.url)
     first = create_app().server.test_client()
-    body = _panel_body(first, "ARM", 2003)
-    r1 = first.post("/_dash-update-component", json=body)
+    r1 = first.get("/panel/ARM.json?layer=fh_status")
     assert r1.status_code == 200, r1.data[:300]
-    title = json.loads(r1.data)["response"]["panel-title"]["children"]
-    assert title.startswith("Armenia")
+    assert r1.get_json()["title"].startswith("Armenia")
     assert any(k.startswith(f"atlas:{cache_mod.fingerprint()}:".encode()) for k in redis_server.client.keys("*"))
 
     # A second worker answers the same request from Redis: building the panel is now impossible.
     def no_building(*_args: Any) -> Any:
         raise AssertionError("panel built again instead of read from the cache")
 
-    monkeypatch.setattr(callbacks, "panel_content", no_building)
+    monkeypatch.setattr(panel, "panel_content", no_building)
     second = create_app().server.test_client()
-    r2 = second.post("/_dash-update-component", json=body)
+    r2 = second.get("/panel/ARM.json?layer=fh_status")
     assert r2.status_code == 200, r2.data[:300]
-    assert json.loads(r2.data) == json.loads(r1.data)
+    assert r2.get_json() == r1.get_json()
+    assert r2.headers["ETag"] == r1.headers["ETag"]
+    assert second.get("/panel/ARM.json?layer=fh_status",
+                      headers={"If-None-Match": r1.headers["ETag"]}).status_code == 304
 
 
 def test_app_answers_when_redis_is_gone(redis_server: RedisProcess, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -121,6 +106,6 @@ def test_app_answers_when_redis_is_gone(redis_server: RedisProcess, monkeypatch:
     monkeypatch.setenv("REDIS_URL", redis_server.url)
     client = create_app().server.test_client()
     redis_server.stop()
-    resp = client.post("/_dash-update-component", json=_panel_body(client, "GEO", 2010))
+    resp = client.get("/panel/GEO.json?layer=cis")
     assert resp.status_code == 200, resp.data[:300]
-    assert json.loads(resp.data)["response"]["panel-title"]["children"].startswith("Georgia")
+    assert resp.get_json()["title"].startswith("Georgia")

@@ -170,24 +170,9 @@ def tail(path: Path, chars: int = 3000) -> str:
 
 # --------------------------------------------------------------------------- the requests
 
-def panel_bodies(base: str) -> list[str]:
-    """Bodies of the country panel's callback (built through the shared cache), as the renderer sends them."""
-    with urllib.request.urlopen(base + "/_dash-dependencies", timeout=30) as r:
-        deps = json.loads(r.read())
-    dep = next((d for d in deps if "panel-title.children" in d["output"]), None)
-    if dep is None:
-        raise RuntimeError("no server callback with Output('panel-title', 'children')")
-    bodies = []
-    for layer, iso3, year in PANELS:
-        values = {"panel-req": {"country": iso3, "layer": layer, "year": year}}
-        body = {"output": dep["output"],
-                "outputs": [{"id": p.rpartition(".")[0], "property": p.rpartition(".")[2]}
-                            for p in dep["output"][2:-2].split("...")],
-                "inputs": [{**i, "value": values.get(i["id"])} for i in dep["inputs"]],
-                "state": [{**s, "value": values.get(s["id"])} for s in dep["state"]],
-                "changedPropIds": ["panel-req.data"]}
-        bodies.append(json.dumps(body, separators=(",", ":")))
-    return bodies
+def panel_paths() -> list[str]:
+    """The country panel's documents (built through the shared cache), as the renderer asks for them."""
+    return [f"/panel/{iso3}.json?layer={layer}" for layer, iso3, _year in PANELS]
 
 
 @dataclass(frozen=True)
@@ -203,10 +188,10 @@ def request_mix(base: str) -> list[Request]:
     each kind cycling through its own requests). Every request is checked to answer 200 first."""
     kinds = {k.name: [Request(k.name, m, p, b.encode() if b else None) for m, p, b in k.requests]
              for k in load_mixed.build_kinds(base)}
-    kinds["panel"] = [Request("panel", "POST", "/_dash-update-component", b.encode()) for b in panel_bodies(base)]
+    kinds["panel"] = [Request("panel", "GET", path, None) for path in panel_paths()]
     for req in kinds["panel"]:
         status, data = send_once(base, req)
-        assert status == 200 and b'"panel-title"' in data, (status, data[:200])
+        assert status == 200 and b'"title"' in data, (status, data[:200])
     assert set(kinds) == set(SHARES)
     cursors = {k: itertools.cycle(v) for k, v in kinds.items()}
     credit = dict.fromkeys(SHARES, 0.0)

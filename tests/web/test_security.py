@@ -143,15 +143,14 @@ def test_body_size_limit() -> None:
 
 def test_callback_guard_accepts_the_renderers_body(client: flask.testing.FlaskClient) -> None:
     deps = client.get("/_dash-dependencies").get_json()
-    dep = next(d for d in deps if "panel-title.children" in d["output"])
-    values = {"panel-req": {"country": None, "layer": "cis", "year": 2000}}
+    dep = next(d for d in deps if d["output"] == "sources-tab-slot.children")
+    values = {"sources-req": {"open": True}}
     body = {
         "output": dep["output"],
-        "outputs": [{"id": part.rpartition(".")[0], "property": part.rpartition(".")[2]}
-                    for part in dep["output"][2:-2].split("...")],
+        "outputs": {"id": "sources-tab-slot", "property": "children"},
         "inputs": [{**i, "value": values.get(i["id"])} for i in dep["inputs"]],
         "state": [{**s, "value": values.get(s["id"])} for s in dep["state"]],
-        "changedPropIds": ["panel-req.data"],
+        "changedPropIds": ["sources-req.data"],
     }
     resp = client.post("/_dash-update-component", json=body)
     assert resp.status_code == 200, resp.data[:300]
