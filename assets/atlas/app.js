@@ -366,6 +366,11 @@
     var r = root.getBoundingClientRect(), w = wrap.getBoundingClientRect();
     var span = ctx.years[1] - ctx.years[0];
     var a = (cov[0] - ctx.years[0]) / span, b = (cov[1] - ctx.years[0]) / span;
+    var track = root.querySelector(".dash-slider-track");  // the bar sits just under the track,
+    if (track) {                                            // above the years' labels
+      bar.style.top = (track.getBoundingClientRect().bottom - w.top + 3) + "px";
+      bar.style.bottom = "auto";
+    }
     bar.style.left = (r.left - w.left + a * r.width) + "px";
     bar.style.width = Math.max(2, (b - a) * r.width) + "px";
     bar.title = "Years with data: " + cov[0] + "–" + cov[1];
@@ -395,6 +400,10 @@
     var panel = s.view === "data" || s.view === "sources" ? s.view : "map";
     PANELS.forEach(function (k) { tell("view-" + k, "hidden", k !== panel); });
     TABS.forEach(function (k) { tell("tab-" + k, "aria-selected", k === s.view ? "true" : "false"); });
+    var tab = document.getElementById("tab-" + s.view), row = tab && tab.parentNode;
+    if (row && row.scrollWidth > row.clientWidth) {  // (a narrow screen: the row scrolls sideways)
+      row.scrollLeft = Math.max(0, tab.offsetLeft - row.offsetLeft - (row.clientWidth - tab.offsetWidth) / 2);
+    }
     Object.keys(BOXES).forEach(function (k) {
       var el = document.getElementById(BOXES[k]);
       if (el) { el.hidden = k !== s.view; }

@@ -61,7 +61,8 @@ def test_picking_a_country_by_name_opens_a_panel_that_covers_no_control(browser,
 
 @pytest.mark.parametrize("size", [(1280, 720), (390, 844)])
 @pytest.mark.parametrize(("region", "inside"), [("caucasus", ["ARM", "AZE", "GEO"]),
-                                                ("west", ["MDA", "LTU", "LVA", "EST", "BLR", "UKR"])])
+                                                ("west", ["MDA", "LTU", "LVA", "EST", "BLR", "UKR"]),
+                                                ("central_asia", ["KAZ", "KGZ", "TJK", "TKM", "UZB"])])
 def test_a_region_shows_its_states_large(browser, live_server, size, region: str, inside: list[str]) -> None:
     """Every state is a target of at least 24×24 px one click away from the whole space (WCAG 2.2)."""
     ctx, probe = _probe(browser, live_server, size)
@@ -97,6 +98,7 @@ LABELS = """() => [...document.querySelectorAll('#map .scatterlayer .scattergeo 
 
 @pytest.mark.parametrize("size", SIZES)
 @pytest.mark.parametrize("query", ["?layer=cis&year=2009", "?layer=cis&year=2009&region=west",
+                                   "?layer=cis&year=2009&region=central_asia",
                                    "?story=post_soviet_space&step=9&present=1"])
 def test_labels_never_overlap_and_are_large_enough(browser, live_server, size, query: str) -> None:
     ctx, probe = _probe(browser, live_server, size)
