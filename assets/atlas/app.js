@@ -219,7 +219,34 @@
     tell("app-root", "data-panel", s.country ? "open" : "closed");
     // the map makes room for the panel (once the panel is drawn, when it opens)
     if (!prev || !s.country) { resizeMapLater(); } else if (!prev.country) { resizeWaits = true; }
+    if (s.country && (!prev || !prev.country)) { placeSheet(true); }
   }
+
+  // Phones: the panel is a sheet over the bottom of the screen whose top stays under the time bar
+  // (the slider, the year box and Play are never covered); when it opens, the page scrolls so that
+  // the map's top meets the screen's, which leaves the sheet room.
+  var PHONE = "(max-width: 800px)";
+  function placeSheet(opening) {
+    var panel = document.getElementById("country-panel");
+    var bar = document.querySelector("#view-map .timebar");
+    if (!panel || !state || !state.country || !window.matchMedia(PHONE).matches) { return; }
+    var area = document.querySelector("#view-map .map-area");
+    if (opening && bar && bar.offsetParent !== null && area) {
+      var top = area.getBoundingClientRect().top;
+      if (top > 0) { window.scrollBy(0, top); }
+    }
+    var below = bar && bar.offsetParent !== null ? bar.getBoundingClientRect().bottom + 6 : 0;
+    var h = window.innerHeight;
+    panel.style.setProperty("--sheet-top", Math.round(Math.min(Math.max(below, 0.3 * h), h - 120)) + "px");
+  }
+  var sheetQueued = false;
+  function sheetLater() {
+    if (sheetQueued) { return; }
+    sheetQueued = true;
+    window.requestAnimationFrame(function () { sheetQueued = false; placeSheet(false); });
+  }
+  window.addEventListener("scroll", sheetLater, { passive: true });
+  window.addEventListener("resize", sheetLater);
 
   // the map's outline of the open country and its new size, after the panel is on screen
   var mapWaits = false, resizeWaits = false;
