@@ -629,18 +629,25 @@
     if (ev.target && ev.target.id === "share-box" && state) { renderShare(state); }
   }, true);
 
+  // dash-ag-grid's script, loaded on the first sign that the data tab is wanted (the pointer or
+  // the focus on its tab: input.js calls loadGrid) or when it opens; the grid's own lazy chunk
+  // is fetched at the same time instead of after the script has run
   var grid = "none";  // none | loading | ready
+  function loadGrid() {
+    if (grid !== "none" || !meta) { return; }
+    grid = "loading";
+    (meta.grid_chunks || []).forEach(function (href) {
+      var l = document.createElement("link");
+      l.rel = "preload"; l.as = "script"; l.href = href;
+      document.head.appendChild(l);
+    });
+    var sc = document.createElement("script");
+    sc.src = meta.grid_js;
+    sc.onload = function () { grid = "ready"; if (state.view === "data") { renderData(state); } };
+    document.head.appendChild(sc);
+  }
   function renderData(s) {
-    if (grid !== "ready") {
-      if (grid === "none") {
-        grid = "loading";
-        var sc = document.createElement("script");
-        sc.src = meta.grid_js;
-        sc.onload = function () { grid = "ready"; if (state.view === "data") { renderData(state); } };
-        document.head.appendChild(sc);
-      }
-      return;
-    }
+    if (grid !== "ready") { loadGrid(); return; }
     var d = s.data;
     tell("data-req", "data", { indicators: d.indicators, countries: d.countries, from: d.from, to: d.to });
     var wide = document.getElementById("download-table-wide");
@@ -784,7 +791,7 @@
   }
 
   window.Atlas.app = {
-    boot: boot, dispatch: dispatch, layerArrived: layerArrived, control: control, copy: copy,
+    boot: boot, dispatch: dispatch, loadGrid: loadGrid, layerArrived: layerArrived, control: control, copy: copy,
     shareInfo: function () { return state ? shareInfo(state) : null; },
     state: function () { return state; }, meta: function () { return meta; }, placeCoverage: placeCoverage,
     payload: function (layer) { return payloads[layer] || null; },

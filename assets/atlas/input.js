@@ -165,3 +165,16 @@
   window.Atlas = window.Atlas || {};
   window.Atlas.input = { dragging: function () { return dragging; }, isTyping: isTyping };
 })();
+
+// The data tab's grid script starts loading on the first sign that the tab is wanted: the pointer
+// over its tab, a touch on it, or the keyboard's focus on it (app.js loadGrid; once).
+(function () {
+  "use strict";
+  function wanted(ev) {
+    var app = window.Atlas && window.Atlas.app;
+    if (app && ev.target && ev.target.closest && ev.target.closest("#tab-data")) { app.loadGrid(); }
+  }
+  ["pointerover", "touchstart", "focusin"].forEach(function (type) {
+    document.addEventListener(type, wanted, { capture: true, passive: true });
+  });
+})();

@@ -45,6 +45,8 @@ INDEX_HTML = """<!DOCTYPE html>
 # dash-ag-grid's bundle (≈0.3 MB compressed) is served but not put in the page; it is loaded when
 # the data tab first opens (see dashboard/web/app.py and assets/atlas.js loadGrid).
 GRID_JS = "/_dash-component-suites/dash_ag_grid/dash_ag_grid.min.js"
+# the grid's lazy chunk (AG Grid itself), fetched with the script (assets/atlas/app.js loadGrid)
+GRID_CHUNKS = ["/_dash-component-suites/dash_ag_grid/async-community.js"]
 
 
 MAP_CONFIG: dict[str, Any] = {
@@ -126,7 +128,7 @@ def meta(data: AtlasData, stories: dict[str, dict[str, Any]] | None = None) -> d
             {"date": e.date, "title": e.title, "text": e.text, "source": e.source, "countries": e.countries})
     return {"address": address_context(data, stories), "layers": inds, "names": data.names_en,
             "contested_state": contested_state, "events": events, "stories": stories or {},
-            "map_config": MAP_CONFIG, "grid_js": GRID_JS, "version": fingerprint(),
+            "map_config": MAP_CONFIG, "grid_js": GRID_JS, "grid_chunks": GRID_CHUNKS, "version": fingerprint(),
             "regions": {rid: {"label": r["label"], "geo": r["geo"]} for rid, r in figures.REGIONS.items()},
             "label_priority": list(figures.LABEL_PRIORITY),
             "groups_of_states": {k: list(v) for k, v in REGIONS.items()},
