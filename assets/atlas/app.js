@@ -106,6 +106,7 @@
     if (prev.view !== s.view) { renderView(s); }
     renderActive(prev, s);
     renderShare(s);
+    renderTitle(s);
     if (s.view === "data" && (prev.view !== "data" || prev.data !== s.data)) { renderData(s); }
     if (prev.playing !== s.playing || s.playing) { renderPlay(s); }
   }
@@ -561,6 +562,18 @@
         });
       }
     });
+  }
+
+  // the document's title names the view, as the server's page does (dashboard/web/seo.py page_meta)
+  function renderTitle(s) {
+    var t, info = meta.layers[s.layer] || {}, view = (info.title || info.label || s.layer) + ", " + s.year;
+    var story = s.story && meta.stories[s.story], step = story && story.steps[s.step];
+    if (meta.tab_titles && meta.tab_titles[s.view]) { t = meta.tab_titles[s.view]; }
+    else if (step) { t = step.title + " (" + view + ")"; }
+    else if (s.country && meta.names[s.country]) { t = meta.names[s.country] + ": " + view; }
+    else { t = view; }
+    t += " — " + meta.site;
+    if (document.title !== t) { document.title = t; }
   }
 
   // ---------------------------------------------------------------- share, embed, cite

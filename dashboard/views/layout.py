@@ -13,6 +13,7 @@ from dashboard.core.config import DEFAULT_YEAR, ISO3, REGIONS, YEARS
 from dashboard.core.data import AtlasData
 from dashboard.core.viewstate import DEFAULT_LAYER, address_context
 from dashboard.views.download_menu import download_menu
+from dashboard.web.seo import SITE, TAB_TITLES, layer_title
 
 # The page shell: as Dash's default, plus a language, a no-JavaScript message and preload hints
 # for the chunks Dash fetches only after the layout arrives (graph, slider, dropdown), so that
@@ -118,7 +119,7 @@ def meta(data: AtlasData, stories: dict[str, dict[str, Any]] | None = None) -> d
     events by year, the stories' steps, the map's Plotly config."""
     inds = {i["id"]: {"per_1000": i.get("per_1000"), "per_1000_of": i.get("per_1000_of"),
                       "label": i["label"], "short_label": i["short_label"], "unit": i["unit"],
-                      "kind": i["kind"], "sources": layer_sources(data, i["id"])}
+                      "kind": i["kind"], "sources": layer_sources(data, i["id"]), "title": layer_title(i)}
             for i in data.indicators.values() if i["map"]}
     used = {sid for i in inds.values() for sid in i["sources"]}
     contested_state = {f["id"]: f["properties"]["state"] for f in data.contested_geo["features"]}
@@ -129,6 +130,7 @@ def meta(data: AtlasData, stories: dict[str, dict[str, Any]] | None = None) -> d
     return {"address": address_context(data, stories), "layers": inds, "names": data.names_en,
             "contested_state": contested_state, "events": events, "stories": stories or {},
             "map_config": MAP_CONFIG, "grid_js": GRID_JS, "grid_chunks": GRID_CHUNKS, "version": fingerprint(),
+            "site": SITE, "tab_titles": TAB_TITLES,
             "regions": {rid: {"label": r["label"], "geo": r["geo"]} for rid, r in figures.REGIONS.items()},
             "label_priority": list(figures.LABEL_PRIORITY),
             "groups_of_states": {k: list(v) for k, v in REGIONS.items()},

@@ -20,6 +20,9 @@ from dashboard.core.config import FIRST_YEAR, LAST_YEAR, NAMES_EN
 from dashboard.core.viewstate import address_context, parse_query
 
 SITE = "Atlas of the former Soviet space"
+# the titles of the tabs without a layer (the browser names the view it moves to the same way:
+# assets/atlas/app.js renderTitle, from the page's facts)
+TAB_TITLES = {"data": "Data: tables to filter and download", "sources": "Sources and licences"}
 MAX_DESCRIPTION = 160  # search results show about this much
 
 # Crawl everything: the pages, the API's data and the downloads are all public.
@@ -69,11 +72,11 @@ def page_meta(query: str, layer: str, year: int, data: Any, stories: dict[str, d
     the ones the page starts with (as the server resolved them: a story step decides them)."""
     tab = _tab(query)
     if tab == "data":
-        return PageMeta(f"Data: tables to filter and download — {SITE}", _shorten(
+        return PageMeta(f"{TAB_TITLES['data']} — {SITE}", _shorten(
             "Build a table of memberships, displacement, migration and regime indicators for the 15 "
             "post-Soviet states since 1991; filter it, download it as CSV or XLSX."))
     if tab == "sources":
-        return PageMeta(f"Sources and licences — {SITE}", _shorten(
+        return PageMeta(f"{TAB_TITLES['sources']} — {SITE}", _shorten(
             "Every source behind the atlas of the 15 post-Soviet states — UNHCR, IDMC, UN WPP, V-Dem, "
             "Freedom House, Polity5, treaties — with citation, version, licence and caveats."))
     indicator = data.indicators.get(layer) or {"label": layer, "group": ""}
