@@ -69,6 +69,7 @@
         moved = toCovered(next, ctx);
         next = moved[0]; notice = moved[1];
         history = "push";
+        merge = a.merge || null;          // actions that make one move share a tag: one entry
         break;
       }
       case "perCapita": {
@@ -167,6 +168,7 @@
           next.year2 = state.year === ctx.years[0] ? ctx.years[1] : ctx.years[0];
         }
         history = "push";
+        merge = a.merge || null;
         break;
       case "compare": {                   // the compare view's choices: {year2?: year|null, layer2?: id|null}
         var c = {};
