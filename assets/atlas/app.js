@@ -97,7 +97,7 @@
     if (prev.story !== s.story || prev.step !== s.step) { renderStory(s); }
     if (prev.region !== s.region) { tell("region-select", "value", s.region); }
     if (prev.present !== s.present || prev.embed !== s.embed) { renderPresent(s); }
-    if (prev.view !== s.view) { renderView(s); }
+    if (prev.view !== s.view || !prev.story !== !s.story) { renderView(s); }
     renderActive(prev, s);
     renderShare(s);
     if (s.view === "data" && (prev.view !== "data" || prev.data !== s.data)) { renderData(s); }
@@ -315,9 +315,13 @@
     var panel = s.view === "data" || s.view === "sources" ? s.view : "map";
     PANELS.forEach(function (k) { tell("view-" + k, "hidden", k !== panel); });
     TABS.forEach(function (k) { tell("tab-" + k, "aria-selected", k === s.view ? "true" : "false"); });
+    // in a story, the map's box stays for the story's caption and buttons above the other
+    // views (a step may open one: steps[].view); its map is hidden there (CSS: story-only)
+    var storyOnly = !!s.story && s.view !== "map" && panel === "map";
     Object.keys(BOXES).forEach(function (k) {
       var el = document.getElementById(BOXES[k]);
-      if (el) { el.hidden = k !== s.view; }
+      if (el) { el.hidden = k !== s.view && !(k === "map" && storyOnly); }
+      if (el && k === "map") { el.classList.toggle("story-only", storyOnly); }
     });
     if (panel === "sources") { tell("sources-req", "data", { open: true }); }
     if (mapShown(s)) { renderMap(s); }

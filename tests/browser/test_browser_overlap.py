@@ -234,3 +234,24 @@ def test_axe_no_serious_violations_in_the_overlap_view(probe) -> None:
     }""")
     assert violations == [], violations
     assert probe.external == []
+
+
+def test_the_story_step_opens_the_overlap_view_and_the_next_step_the_map(probe) -> None:
+    from dashboard.web.app import load_story_dicts
+
+    steps = load_story_dicts()["post_soviet_space"]["steps"]
+    n = next(i for i, s in enumerate(steps) if s.get("view") == "overlap") + 1
+    probe.goto(f"?story=post_soviet_space&step={n - 1}")  # the map of the step before, drawn
+    probe.page.click("#story-next")
+    wait_grid(probe, steps[n - 1]["year"])
+    assert f"step={n}" in probe.page.url and "view=overlap" in probe.page.url
+    assert probe.page.text_content("#story-step-title") == steps[n - 1]["title"]
+    # the story's caption and buttons stay on screen, above the grid; the map does not
+    assert probe.page.is_visible("#overlap-box") and probe.page.is_visible("#story-box")
+    assert not probe.page.is_visible("#map")
+    probe.page.click("#story-next")
+    until(probe.page, "(n) => new URLSearchParams(location.search).get('step') === String(n)", n + 1)
+    assert "view=" not in probe.page.url and probe.page.is_visible("#map") and not probe.page.is_visible("#overlap-box")
+    probe.page.go_back()
+    wait_grid(probe, steps[n - 1]["year"])
+    assert probe.console_errors == []
