@@ -97,7 +97,7 @@
     if (prev.story !== s.story || prev.step !== s.step) { renderStory(s); }
     if (prev.region !== s.region) { tell("region-select", "value", s.region); }
     if (prev.present !== s.present || prev.embed !== s.embed) { renderPresent(s); }
-    if (prev.view !== s.view || !prev.story !== !s.story) { renderView(s); }
+    if (prev.view !== s.view || (!prev.story !== !s.story && s.view !== "map")) { renderView(s); }
     renderActive(prev, s);
     renderShare(s);
     if (s.view === "data" && (prev.view !== "data" || prev.data !== s.data)) { renderData(s); }
