@@ -13,7 +13,8 @@
  *   legendHtml(doc, year)           → the statuses shown that year, per organisation
  *   memberCounts(doc)               → {org: [members in each year]}  (statuses with member: true)
  *   countsFigure(doc, year, opts)   → a Plotly figure: one small chart per organisation
- *   yearUpdate(doc, year)           → the relayout that moves the year marker
+ *   yearUpdate(doc, year)           → the relayout that moves the year marks (shapes; pictures)
+ *   markBoxes(fullLayout, n, year)  → where the live chart's year marks go (HTML over the chart)
  *   gridCsv(doc, year), countsCsv(doc) → the downloads
  *   ink(hex)                        → the text colour with the higher contrast on a background
  * In the browser it registers window.Atlas.overlap = {render, plots} for app.js.
@@ -192,11 +193,27 @@
     return { data: data, layout: layout };
   }
 
-  /** The relayout that moves every year marker. */
+  /** The relayout that moves every year marker (shapes). */
   function yearUpdate(doc, year) {
-    var upd = { "meta.year": year };
+    var upd = {};
     doc.orgs.forEach(function (o, k) { upd["shapes[" + k + "].x0"] = year; upd["shapes[" + k + "].x1"] = year; });
     return upd;
+  }
+
+  /** Where the year's marks go on the drawn chart: for each of the n small charts, the pixel box
+   *  of a vertical line at the year ({left, top, height}, relative to the chart's element), from
+   *  the axes plotly.js laid out (full: gd._fullLayout; an axis has _offset, _length, l2p).
+   *  Moving these is what a year step costs the chart: a relayout of shapes would recompute and
+   *  redraw all ten charts (shapes' positions are 'calc' edits in plotly.js). */
+  function markBoxes(full, n, year) {
+    var out = [];
+    for (var k = 0; k < n; k++) {
+      var ax = k === 0 ? "" : String(k + 1);
+      var xa = full && full["xaxis" + ax], ya = full && full["yaxis" + ax];
+      if (!xa || !ya || typeof xa.l2p !== "function") { continue; }
+      out.push({ left: Math.round((xa._offset + xa.l2p(year)) * 10) / 10, top: ya._offset, height: ya._length });
+    }
+    return out;
   }
 
   function csvField(v) {
@@ -229,7 +246,7 @@
 
   // ------------------------------------------------------------------ the browser's renderer
   var doc = null, loading = false, failed = false;
-  var drawn = { year: null, country: null, table: false, fig: null, present: null };
+  var drawn = { year: null, country: null, table: false, fig: null, figYear: null };
   var bound = false;
 
   function $(id) { return document.getElementById(id); }
@@ -275,9 +292,7 @@
       if (t.id === "overlap-csv") { save("overlap_" + year + ".csv", gridCsv(doc, year)); }
       if (t.id === "overlap-counts-csv") { save("overlap_members_by_year.csv", countsCsv(doc)); }
       if ((t.id === "overlap-png" || t.id === "overlap-svg") && window.Plotly) {
-        var el = $("overlap-counts");
-        window.Plotly.downloadImage(el, { format: t.id === "overlap-png" ? "png" : "svg",
-                                          filename: "overlap_members_by_year_" + year, width: 900, height: 700 });
+        picture(t.id === "overlap-png" ? "png" : "svg", year);
       }
     });
   }
@@ -331,6 +346,38 @@
     if (legend) { legend.innerHTML = legendHtml(doc, year); }
   }
 
+  // the year's marks over the small charts (one element per chart, made once)
+  function placeMarks(el, year) {
+    drawn.figYear = year;
+    el.setAttribute("data-year", String(year));
+    var boxes = markBoxes(el._fullLayout, doc.orgs.length, year);
+    var marks = el.querySelectorAll(".ov-mark");
+    if (marks.length !== boxes.length) {
+      Array.prototype.forEach.call(marks, function (m) { m.remove(); });
+      boxes.forEach(function () {
+        var m = document.createElement("div");
+        m.className = "ov-mark";
+        m.setAttribute("aria-hidden", "true");
+        el.appendChild(m);
+      });
+      marks = el.querySelectorAll(".ov-mark");
+    }
+    boxes.forEach(function (b, k) {
+      var m = marks[k];
+      m.style.left = b.left + "px"; m.style.top = b.top + "px"; m.style.height = b.height + "px";
+      m.setAttribute("data-year", String(year));
+    });
+  }
+
+  // the small charts as a picture: the figure with the year marked as shapes, wider type
+  function picture(format, year) {
+    var fig = countsFigure(doc, year, { fontSize: 14, columns: 2 });
+    fig.layout.title.text = "<b>Members of each organisation by year</b> (" + year + " marked)";
+    return window.Plotly.downloadImage({ data: fig.data, layout: fig.layout },
+                                       { format: format, filename: "overlap_members_by_year_" + year,
+                                         width: 900, height: 760 });
+  }
+
   function render(s, prev, api) {
     bind(api);
     if (!doc) { if (!failed) { load(api); } return; }
@@ -357,18 +404,21 @@
       var fig = countsFigure(doc, s.year, { fontSize: api.labelSize(s), columns: narrow ? 1 : 2 });
       var rows = Math.ceil(doc.orgs.length / (narrow ? 1 : 2));
       el.style.height = Math.round(rows * (narrow ? 44 : 84) * (s.present ? 1.5 : 1) + 70) + "px";
-      window.Plotly.react(el, fig.data, fig.layout, { displayModeBar: false, responsive: true });
+      // the year's marks are drawn over the chart (placeMarks), not as its shapes
+      fig.layout.shapes = [];
+      var first = drawn.fig === null;
       drawn.fig = key;
-      drawn.figYear = s.year;
-    } else if (drawn.figYear !== s.year) {
-      window.Plotly.relayout(el, yearUpdate(doc, s.year));
-      drawn.figYear = s.year;
+      Promise.resolve(window.Plotly.react(el, fig.data, fig.layout, { displayModeBar: false, responsive: true }))
+        .then(function () { placeMarks(el, drawn.figYear); });
+      if (first && el.on) { el.on("plotly_afterplot", function () { placeMarks(el, drawn.figYear); }); }
     }
+    if (drawn.figYear !== s.year) { placeMarks(el, s.year); }
   }
 
   function plots() { return ["overlap-counts"]; }
 
   return { DOC_URL: DOC_URL, ink: ink, contrast: contrast, yearCells: yearCells, tableHtml: tableHtml, legendHtml: legendHtml,
-           memberCounts: memberCounts, countsFigure: countsFigure, yearUpdate: yearUpdate, gridCsv: gridCsv,
+           memberCounts: memberCounts, countsFigure: countsFigure, yearUpdate: yearUpdate, markBoxes: markBoxes,
+           gridCsv: gridCsv,
            countsCsv: countsCsv, render: render, plots: plots, esc: esc };
 });

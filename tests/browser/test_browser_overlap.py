@@ -57,9 +57,14 @@ def wait_grid(probe, year: int) -> None:
 def wait_counts(probe, year: int) -> None:
     until(probe.page,
         """(y) => { const gd = document.getElementById('overlap-counts');
-            return gd && gd.layout && gd.layout.meta && gd.layout.meta.year === y &&
-              gd.layout.shapes.every(s => s.x0 === y) &&
-              document.querySelectorAll('#overlap-counts .scatterlayer .trace').length === 10; }""", year)
+            const marks = [...document.querySelectorAll('#overlap-counts .ov-mark')];
+            if (!gd || !gd._fullLayout || gd.dataset.year !== String(y) || marks.length !== 10 ||
+                document.querySelectorAll('#overlap-counts .scatterlayer .trace').length !== 10) return false;
+            // each mark stands on its chart's axis at the year
+            return marks.every((m, k) => { const xa = gd._fullLayout['xaxis' + (k ? k + 1 : '')];
+              const x = xa._offset + xa.l2p(y);
+              return m.dataset.year === String(y) && Math.abs(parseFloat(m.style.left) - x) < 1; }); }""",
+          year)
 
 
 def grid(probe) -> dict[tuple[str, str], dict[str, str]]:

@@ -91,7 +91,7 @@ test("countsFigure: one small chart per organisation, the year marked in each; y
   assert.strictEqual(fig.layout.annotations[1].text, "<b>Central Asian union</b>");
   assert.strictEqual(fig.data[0].line.color, "#081d58");  // the organisation's first member status
   assert.deepStrictEqual(ov.yearUpdate(doc(), 1994),
-                         { "meta.year": 1994, "shapes[0].x0": 1994, "shapes[0].x1": 1994, "shapes[1].x0": 1994, "shapes[1].x1": 1994 });
+                         { "shapes[0].x0": 1994, "shapes[0].x1": 1994, "shapes[1].x0": 1994, "shapes[1].x1": 1994 });
   assert.strictEqual(ov.countsFigure(doc(), 1993, { columns: 2 }).layout.grid.columns, 2);
 });
 
@@ -113,4 +113,11 @@ test("a column header's two actions (layer, then the map view) make one history 
   assert.deepStrictEqual([r2.state.layer, r2.state.view, r2.state.year], ["csto", "map", 2009]);
   // without a tag, as before: no merge
   assert.strictEqual(reduce(s0, { type: "view", view: "map" }, ctx).merge, null);
+});
+
+test("markBoxes: a vertical line per small chart at the year's pixel", () => {
+  const axis = (offset, length) => ({ _offset: offset, _length: length, l2p: (v) => (v - 1991) * 2 });
+  const full = { xaxis: axis(30, 100), yaxis: axis(10, 40), xaxis2: axis(30, 100), yaxis2: axis(80, 40) };
+  assert.deepStrictEqual(ov.markBoxes(full, 2, 2001), [{ left: 50, top: 10, height: 40 }, { left: 50, top: 80, height: 40 }]);
+  assert.deepStrictEqual(ov.markBoxes({}, 2, 2001), []);
 });
