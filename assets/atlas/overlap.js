@@ -9,7 +9,9 @@
  *
  * Pure functions (node --test tests/js/overlap.test.js):
  *   yearCells(doc, year)            → rows [{iso3, name, cells: [{org, status, label, color, ink, member, title}]}]
- *   tableHtml(doc, year, country)   → the table (caption, th scope, buttons in the headers)
+ *   tableHtml(doc, year, country, hl) → the table (caption, th scope, buttons in the headers; the
+ *                                     open country's row and a story step's states marked)
+ *   rowClass(iso3, country, hl)     → the class of a state's row
  *   legendHtml(doc, year)           → the statuses shown that year, per organisation
  *   memberCounts(doc)               → {org: [members in each year]}  (statuses with member: true)
  *   countsFigure(doc, year, opts)   → a Plotly figure: one small chart per organisation
@@ -97,7 +99,13 @@
     return out;
   }
 
-  function tableHtml(doc, year, country) {
+  /** A row's class: the open country (ov-selected), a story step's states (ov-hl). */
+  function rowClass(iso3, country, hl) {
+    return [iso3 === country ? "ov-selected" : "", (hl || []).indexOf(iso3) >= 0 ? "ov-hl" : ""]
+      .filter(Boolean).join(" ");
+  }
+
+  function tableHtml(doc, year, country, hl) {
     var rows = yearCells(doc, year), counts = memberCounts(doc), y = yearIndex(doc, year);
     var head = '<thead><tr><th scope="col" class="ov-corner">State</th>' + doc.orgs.map(function (o) {
       return '<th scope="col" class="ov-col" data-org="' + esc(o.id) + '"><button type="button" class="ov-org" ' +
@@ -105,8 +113,8 @@
         esc(o.short_name).replace(/\//g, "/<wbr>") + "</button></th>";
     }).join("") + "</tr></thead>";
     var body = "<tbody>" + rows.map(function (r) {
-      var sel = r.iso3 === country;
-      return '<tr data-iso3="' + r.iso3 + '"' + (sel ? ' class="ov-selected"' : "") + '><th scope="row">' +
+      var sel = r.iso3 === country, cls = rowClass(r.iso3, country, hl);
+      return '<tr data-iso3="' + r.iso3 + '"' + (cls ? ' class="' + cls + '"' : "") + '><th scope="row">' +
         '<button type="button" class="ov-state" data-iso3="' + r.iso3 + '"' + (sel ? ' aria-current="true"' : "") +
         ' title="' + esc(r.name + ": open the country panel") + '">' + esc(r.name) + "</button></th>" +
         r.cells.map(function (c) {
@@ -318,13 +326,13 @@
   }
 
   // the cells of a year, in place (the table's buttons keep the keyboard focus)
-  function updateCells(year, country) {
+  function updateCells(year, country, hl) {
     var table = document.querySelector("#overlap-grid .ov-table");
     if (!table) { return; }
     var rows = yearCells(doc, year), trs = table.tBodies[0].rows;
     rows.forEach(function (r, i) {
       var tr = trs[i];
-      tr.className = r.iso3 === country ? "ov-selected" : "";
+      tr.className = rowClass(r.iso3, country, hl);
       var btn = tr.cells[0].firstChild;
       if (r.iso3 === country) { btn.setAttribute("aria-current", "true"); } else { btn.removeAttribute("aria-current"); }
       r.cells.forEach(function (c, j) {
@@ -383,16 +391,19 @@
     if (!doc) { if (!failed) { load(api); } return; }
     var grid = $("overlap-grid");
     if (!grid) { return; }
+    // a story step's states (its countries), marked in the grid as on the map
+    var story = s.story && api.meta().stories[s.story];
+    var hl = (story && story.steps[s.step] && story.steps[s.step].countries) || [];
     if (!drawn.table) {
-      grid.innerHTML = '<div class="ov-scroll">' + tableHtml(doc, s.year, s.country) + "</div>" +
+      grid.innerHTML = '<div class="ov-scroll">' + tableHtml(doc, s.year, s.country, hl) + "</div>" +
         '<div id="overlap-legend">' + legendHtml(doc, s.year) + "</div>" + tools() +
         '<p class="ov-note">' + esc(doc.row_order) + " Members: statuses the legend counts as membership. " +
         esc(doc.rule) + "</p>";
       drawn.table = true;
-      drawn.year = s.year; drawn.country = s.country;
-    } else if (drawn.year !== s.year || drawn.country !== s.country) {
-      updateCells(s.year, s.country);
-      drawn.year = s.year; drawn.country = s.country;
+      drawn.year = s.year; drawn.country = s.country; drawn.hl = hl.join(",");
+    } else if (drawn.year !== s.year || drawn.country !== s.country || drawn.hl !== hl.join(",")) {
+      updateCells(s.year, s.country, hl);
+      drawn.year = s.year; drawn.country = s.country; drawn.hl = hl.join(",");
     }
     var el = $("overlap-counts");
     if (!el) { return; }
@@ -418,7 +429,7 @@
   function plots() { return ["overlap-counts"]; }
 
   return { DOC_URL: DOC_URL, ink: ink, contrast: contrast, yearCells: yearCells, tableHtml: tableHtml, legendHtml: legendHtml,
-           memberCounts: memberCounts, countsFigure: countsFigure, yearUpdate: yearUpdate, markBoxes: markBoxes,
+           rowClass: rowClass, memberCounts: memberCounts, countsFigure: countsFigure, yearUpdate: yearUpdate, markBoxes: markBoxes,
            gridCsv: gridCsv,
            countsCsv: countsCsv, render: render, plots: plots, esc: esc };
 });

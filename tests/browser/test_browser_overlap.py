@@ -254,6 +254,9 @@ def test_the_story_step_opens_the_overlap_view_and_the_next_step_the_map(probe) 
     # the story's caption and buttons stay on screen, above the grid; the map does not
     assert probe.page.is_visible("#overlap-box") and probe.page.is_visible("#story-box")
     assert not probe.page.is_visible("#map")
+    # the step's states are marked in the grid, as the map outlines them
+    marked = probe.eval("() => [...document.querySelectorAll('#overlap-grid tr.ov-hl')].map(tr => tr.dataset.iso3)")
+    assert sorted(marked) == sorted(steps[n - 1]["countries"])
     probe.page.click("#story-next")
     until(probe.page, "(n) => new URLSearchParams(location.search).get('step') === String(n)", n + 1)
     assert "view=" not in probe.page.url and probe.page.is_visible("#map") and not probe.page.is_visible("#overlap-box")

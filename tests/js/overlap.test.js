@@ -121,3 +121,12 @@ test("markBoxes: a vertical line per small chart at the year's pixel", () => {
   assert.deepStrictEqual(ov.markBoxes(full, 2, 2001), [{ left: 50, top: 10, height: 40 }, { left: 50, top: 80, height: 40 }]);
   assert.deepStrictEqual(ov.markBoxes({}, 2, 2001), []);
 });
+
+test("rowClass and tableHtml mark the open country and a story step's states", () => {
+  assert.strictEqual(ov.rowClass("BLR", "BLR", ["BLR", "EST"]), "ov-selected ov-hl");
+  assert.strictEqual(ov.rowClass("EST", "BLR", ["BLR", "EST"]), "ov-hl");
+  assert.strictEqual(ov.rowClass("RUS", null, undefined), "");
+  const html = ov.tableHtml(doc(), 1992, null, ["EST"]);
+  assert.match(html, /<tr data-iso3="EST" class="ov-hl">/);
+  assert.match(html, /<tr data-iso3="RUS"><th/);
+});
