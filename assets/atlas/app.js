@@ -103,7 +103,7 @@
     if (prev.story !== s.story || prev.step !== s.step) { renderStory(s); }
     if (prev.region !== s.region) { tell("region-select", "value", s.region); }
     if (prev.present !== s.present || prev.embed !== s.embed) { renderPresent(s); }
-    if (prev.view !== s.view) { renderView(s); }
+    if (prev.view !== s.view || (!prev.story !== !s.story && s.view !== "map")) { renderView(s); }
     renderActive(prev, s);
     renderShare(s);
     renderTitle(s);
@@ -432,9 +432,13 @@
     if (row && row.scrollWidth > row.clientWidth) {  // (a narrow screen: the row scrolls sideways)
       row.scrollLeft = Math.max(0, tab.offsetLeft - row.offsetLeft - (row.clientWidth - tab.offsetWidth) / 2);
     }
+    // in a story, the map's box stays for the story's caption and buttons above the other
+    // views (a step may open one: steps[].view); its map is hidden there (CSS: story-only)
+    var storyOnly = !!s.story && s.view !== "map" && panel === "map";
     Object.keys(BOXES).forEach(function (k) {
       var el = document.getElementById(BOXES[k]);
-      if (el) { el.hidden = k !== s.view; }
+      if (el) { el.hidden = k !== s.view && !(k === "map" && storyOnly); }
+      if (el && k === "map") { el.classList.toggle("story-only", storyOnly); }
     });
     if (panel === "sources") { tell("sources-req", "data", { open: true }); }
     if (mapShown(s)) { renderMap(s); }

@@ -25,9 +25,14 @@
 
   function steps(state, ctx) { return state.story ? ctx.stories[state.story] || null : null; }
 
-  function atStep(state, ctx, i) {
+  // a step sets the layer and year (and the region, the view if it names them); a step without a
+  // view, after one that opened a view, goes back to the map (the view was the step's, not the
+  // reader's). `from`: the state before the action (its story and step).
+  function atStep(state, ctx, i, from) {
     var s = steps(state, ctx)[i];
-    return assign(state, { step: i, layer: s.layer, year: s.year, region: s.region || state.region });
+    var was = from && from.story === state.story && steps(from, ctx) ? steps(from, ctx)[from.step] : null;
+    var view = s.view || (was && was.view && was.view === state.view ? "map" : state.view);
+    return assign(state, { step: i, layer: s.layer, year: s.year, region: s.region || state.region, view: view });
   }
 
   /** The count layer behind a layer (its per-1,000 twin's base), and whether it is per 1,000. */
@@ -69,6 +74,7 @@
         moved = toCovered(next, ctx);
         next = moved[0]; notice = moved[1];
         history = "push";
+        merge = a.merge || null;          // actions that make one move share a tag: one entry
         break;
       }
       case "perCapita": {
@@ -103,7 +109,7 @@
           next = assign(state, { story: null, step: 0, playing: false });
         } else {
           if (!ctx.stories[a.id]) { break; }
-          next = atStep(assign(state, { story: a.id, playing: false }), ctx, 0);
+          next = atStep(assign(state, { story: a.id, playing: false }), ctx, 0, state);
         }
         history = "push";
         break;
@@ -114,7 +120,7 @@
         var i = a.to !== undefined ? a.to : state.step + a.by;
         i = Math.min(list.length - 1, Math.max(0, i));
         next = assign(state, { playing: false });
-        if (i !== state.step) { next = atStep(next, ctx, i); history = "push"; }
+        if (i !== state.step) { next = atStep(next, ctx, i, state); history = "push"; }
         break;
       }
       case "play": {                      // the Play/Pause button and Space
@@ -122,7 +128,7 @@
         var ls = steps(state, ctx);
         if (ls) {
           next = assign(state, { playing: true });
-          if (state.step >= ls.length - 1) { next = atStep(next, ctx, 0); history = "push"; }
+          if (state.step >= ls.length - 1) { next = atStep(next, ctx, 0, state); history = "push"; }
         } else {
           next = assign(state, { playing: true });
           if (state.year >= ctx.years[1]) { next = assign(next, { year: ctx.years[0] }); history = "push"; }
@@ -137,7 +143,7 @@
         var st = steps(state, ctx);
         if (st) {
           if (state.step >= st.length - 1) { next = assign(state, { playing: false }); break; }
-          next = atStep(state, ctx, state.step + 1);
+          next = atStep(state, ctx, state.step + 1, state);
           history = "push";
           if (next.step >= st.length - 1) { next = assign(next, { playing: false }); }
         } else {
@@ -167,6 +173,7 @@
           next.year2 = state.year === ctx.years[0] ? ctx.years[1] : ctx.years[0];
         }
         history = "push";
+        merge = a.merge || null;
         break;
       case "compare": {                   // the compare view's choices: {year2?: year|null, layer2?: id|null}
         var c = {};

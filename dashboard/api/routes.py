@@ -44,6 +44,7 @@ from werkzeug.http import parse_etags
 from dashboard.core.config import FIRST_YEAR, GEODATA_DIR, ISO3, LAST_YEAR
 from dashboard.core.data import NOTE_JOIN, AtlasData
 from dashboard.core.flows import FLOW_COLUMNS, POPULATION_TYPES, flows_of
+from dashboard.core.overlap import overlap_document
 
 API_PREFIX = "/api/v1"
 # Long enough for every indicator id at once (about 410 characters), short enough to refuse junk.
@@ -470,6 +471,8 @@ def create_api_blueprint(data: AtlasData) -> Blueprint:
                                             ("rows", prep.sources.json_array(slice(None)))]), JSON_TYPE),
         "sources.csv": _Body.of(prep.sources.csv_text(slice(None)), CSV_TYPE, "sources.csv"),
         **{f"geo.{name}": _Body.of(body, GEOJSON_TYPE) for name, body in prep.geo.items()},
+        # the overlap view's one document (states × organisations × years), loaded on its first use
+        "overlap": _Body.of(_dumps(overlap_document(data)), JSON_TYPE),
     }
     bp = Blueprint("api_v1", __name__, url_prefix=API_PREFIX)
 
@@ -550,6 +553,11 @@ def create_api_blueprint(data: AtlasData) -> Blueprint:
             return _table_body(fmt, envelope, lambda: table.csv_text(idx), name + _suffix(iso3))
 
         return _send(cache.get(("memberships", orgs, iso3, year, fmt), make))
+
+    @bp.get("/overlap")
+    def overlap() -> Response:
+        _args(())
+        return _send(static["overlap"])
 
     @bp.get("/events")
     def events() -> Response:
@@ -868,6 +876,34 @@ def openapi_document(data: AtlasData) -> dict[str, Any]:
                                                                "during the year); never 0 (zeros are not published)"},
         "source_id": _str(),
     }, required=list(FLOW_COLUMNS), description="One origin→asylum pair in a year")
+    n_years = LAST_YEAR - FIRST_YEAR + 1
+    per_state_year = {"type": "array", "minItems": len(ISO3), "maxItems": len(ISO3),
+                      "items": {"type": "array", "minItems": n_years, "maxItems": n_years,
+                                "items": {"type": "integer", "minimum": -1}}}
+    overlap_org = _obj({
+        "id": {"type": "string", "enum": orgs},
+        "layer": {"type": "string", "enum": indicator_ids, "description": "the organisation's map layer"},
+        "short_name": text, "name": text, "label": _str("the layer's label"),
+        "statuses": {"type": "array", "items": _obj({"id": text, "label": text,
+                                                     "color": _str(pattern="^#[0-9A-Fa-f]{6}$"),
+                                                     "member": {"type": "boolean"}}),
+                     "description": "the layer's legend classes, in order (as /indicators)"},
+        "status": {**per_state_year, "description": "[state (in 'states' order)][year - first year]: index "
+                                                    "into 'statuses' (-1: none)"},
+        "basis": {**per_state_year, "description": "as 'status': index into 'texts' (the legal basis)"},
+        "source": {**per_state_year, "description": "as 'status': index into 'texts' (the source)"},
+    }, description="One organisation: its statuses and every state's status in every year")
+    overlap_doc = _obj({
+        "years": {"type": "array", "items": year, "minItems": 2, "maxItems": 2, "description": "[first, last]"},
+        "data_version": text,
+        "rule": _str("which status a year shows (rules: membership_year)"),
+        "row_order": _str("how the states are ordered"),
+        "states": {"type": "array", "minItems": len(ISO3), "maxItems": len(ISO3),
+                   "items": _obj({"iso3": {"type": "string", "enum": list(ISO3)}, "name": text}),
+                   "description": "the 15 states in the grid's row order (a seriation of their memberships)"},
+        "orgs": {"type": "array", "items": _ref("schemas", "OverlapOrganisation")},
+        "texts": {"type": "array", "items": {"type": "string"}, "description": "the bases and sources, once each"},
+    }, description="Every state's status in every organisation and year, for the overlap view")
     source = _obj({c: text for c in data.sources.columns},
                   description="A source; 'feeds' lists the indicator ids it feeds, ';'-separated")
     error = _obj({"error": {"type": "string", "enum": list(ERROR_CODES)},
@@ -902,6 +938,8 @@ def openapi_document(data: AtlasData) -> dict[str, Any]:
                                                           _ref("schemas", "MembershipStatus")]},
                      "description": "spells without 'year'; one status row per state and organisation with it"},
             "sources": {"type": "array", "items": _ref("schemas", "SourceRef")}}),
+        "OverlapOrganisation": overlap_org,
+        "OverlapResponse": overlap_doc,
         "Flow": flow,
         "FlowsResponse": _table_response("Flow", {
             "origin": {"type": ["array", "null"], "items": {"type": "string"}},
@@ -964,6 +1002,13 @@ def openapi_document(data: AtlasData) -> dict[str, Any]:
                            "every state, with the status label and its basis. "
                            + data.rules.get("membership_year", ""),
                            ["org", "iso3", "year", "format"], "MembershipsResponse"),
+        "/overlap": op("getOverlap", "Memberships of all states in all organisations, every year",
+                       "One compact document (the atlas's overlap view loads it once): the organisations "
+                       "with their statuses (labels and colours of the map legend), the 15 states in an "
+                       "order that puts states with similar memberships together, and for each "
+                       "organisation the status index of every state and year with its legal basis and "
+                       "source. The same statuses as /memberships?year=. No parameters. "
+                       + data.rules.get("membership_year", ""), [], "OverlapResponse", csv_too=False),
         "/events": op("getEvents", "Dated events",
                       "Events between 'from' and 'to'; with 'iso3', only events naming one of these "
                       "states (region-wide events, with an empty 'countries', are left out).",

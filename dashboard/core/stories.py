@@ -38,8 +38,11 @@ URL_PATTERN = re.compile(r"https?://\S+")
 STORY_KEYS_REQUIRED = ("id", "title", "summary", "steps")
 STORY_KEYS_OPTIONAL = ("author",)
 STEP_KEYS_REQUIRED = ("id", "title", "layer", "year", "countries", "caption", "sources")
-STEP_KEYS_OPTIONAL = ("contested", "events", "region")
+STEP_KEYS_OPTIONAL = ("contested", "events", "region", "view")
 REGIONS = ("all", "west", "caucasus", "central_asia")  # dashboard/core/viewstate.py REGION_IDS
+# the views a step may open (dashboard/core/viewstate.py VIEWS that show the step's layer and
+# year: the data and sources tabs do not); a step without one shows the map
+STEP_VIEWS = ("map", "chart", "rank", "compare", "overlap", "flows")
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,7 @@ class Step:
     contested: tuple[str, ...] = ()
     events: tuple[str, ...] = ()
     region: str = ""
+    view: str = ""
 
 
 @dataclass(frozen=True)
@@ -238,12 +242,17 @@ def _check_step(raw: Any, index: int, ref: _Reference) -> tuple[str, list[str], 
     events = _id_list(raw.get("events"), "events", problems)
     problems += [f"event '{e}' is not in events.csv" for e in events if e not in ref.events]
 
+    view = raw.get("view") or ""
+    if view and view not in STEP_VIEWS:
+        problems.append(f"view {view!r} is not one of {', '.join(STEP_VIEWS)}")
+
     if problems:
         return label, problems, None
     return label, [], Step(
         id=sid, title=_clean(title), layer=layer, year=year, countries=tuple(countries),
         caption=_clean(caption), sources=tuple(parsed_sources),
-        contested=tuple(contested), events=tuple(events), region=str(region))
+        contested=tuple(contested), events=tuple(events), region=str(region),
+        view="" if view == "map" else str(view))
 
 
 def _parse_story(path: Path, ref: _Reference) -> Story:
@@ -339,6 +348,7 @@ def story_as_dict(story: Story) -> dict[str, Any]:
                 "contested": list(s.contested),
                 "events": list(s.events),
                 **({"region": s.region} if s.region else {}),
+                **({"view": s.view} if s.view else {}),
             }
             for s in story.steps
         ],

@@ -62,6 +62,13 @@ def test_story_from_start_to_end(probe) -> None:
         probe.page.wait_for_function(
             "(y) => document.querySelector('#year-slider [role=slider]').getAttribute('aria-valuenow') == y",
             arg=str(step.year))
+        if step.view:  # a step that opens another view (steps[].view): that view, not the map
+            probe.page.wait_for_selector(f"#{step.view}-box:not([hidden])")
+            assert f"view={step.view}" in probe.page.url and f"layer={step.layer}" in probe.page.url
+            assert step.caption[:40] in probe.page.inner_text("#story-caption")
+            if i < len(story.steps) - 1:
+                probe.page.click("#story-next")
+            continue
         probe.page.wait_for_function(
             "(y) => document.querySelector('#map .js-plotly-plot').layout.annotations[0].text === y",
             arg=str(step.year))

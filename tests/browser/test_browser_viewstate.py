@@ -37,16 +37,21 @@ def shown(probe) -> dict[str, Any]:
 
 
 def wait_step(probe, n: int) -> None:
-    """Step n (from 1) of the story is on screen: caption, count, map and address agree."""
+    """Step n (from 1) of the story is on screen: caption, count, map and address agree (a step
+    that opens another view, steps[].view: that view's box and the address's view=)."""
     st = steps()[n - 1]
     probe.page.wait_for_function(
-        """([t, n, layer, year]) => {
+        """([t, n, layer, year, view]) => {
             const gd = document.querySelector('#map .js-plotly-plot');
+            const q = new URLSearchParams(location.search);
+            const shown = view ? q.get('view') === view && q.get('layer') === layer && q.get('year') === String(year)
+              : gd && gd.layout.meta.layer === layer && gd.layout.annotations[0].text === String(year);
             return document.querySelector('#story-step-title').textContent === t &&
               document.querySelector('#story-count').textContent.startsWith('Step ' + n + ' of') &&
-              gd && gd.layout.meta.layer === layer && gd.layout.annotations[0].text === String(year) &&
-              new URLSearchParams(location.search).get('step') === String(n); }""",
-        arg=[st.title, n, st.layer, st.year], timeout=15_000)
+              shown && q.get('step') === String(n); }""",
+        arg=[st.title, n, st.layer, st.year, st.view], timeout=15_000)
+    if st.view:
+        probe.page.wait_for_selector(f"#{st.view}-box:not([hidden])")
 
 
 def open_story(probe, n: int = 1, extra: str = "") -> None:
