@@ -5,7 +5,7 @@
  * ctx (built by dashboard/core/viewstate.py address_context, shipped in the page's meta store):
  *   layers {id: {per_1000, per_1000_of}}, indicators [ids], years [first, last], iso3 [..],
  *   views [..], default_layer, default_year, default_indicators [..],
- *   stories {id: [{layer, year}, ...]}  (the steps, in order; step in the address counts from 1)
+ *   stories {id: [{layer, year, region?, view?}, ...]}  (the steps, in order; step in the address counts from 1)
  */
 (function (root, factory) {
   "use strict";
@@ -173,6 +173,7 @@
         state.layer = steps[state.step].layer;
         state.year = steps[state.step].year;
         if (steps[state.step].region) { state.region = steps[state.step].region; }
+        if (steps[state.step].view) { state.view = steps[state.step].view; }
       }
     }
     return { state: state, notices: notices };

@@ -25,9 +25,12 @@
 
   function steps(state, ctx) { return state.story ? ctx.stories[state.story] || null : null; }
 
+  // a step sets layer, year, region and view; a step without a view keeps the view shown, unless
+  // that view was opened by the step before it (then the next step is back on the map)
   function atStep(state, ctx, i) {
-    var s = steps(state, ctx)[i];
-    return assign(state, { step: i, layer: s.layer, year: s.year, region: s.region || state.region });
+    var list = steps(state, ctx), s = list[i], was = list[state.step];
+    var view = s.view || (was && was.view && was.view === state.view ? "map" : state.view);
+    return assign(state, { step: i, layer: s.layer, year: s.year, region: s.region || state.region, view: view });
   }
 
   /** The count layer behind a layer (its per-1,000 twin's base), and whether it is per 1,000. */
@@ -103,7 +106,7 @@
           next = assign(state, { story: null, step: 0, playing: false });
         } else {
           if (!ctx.stories[a.id]) { break; }
-          next = atStep(assign(state, { story: a.id, playing: false }), ctx, 0);
+          next = atStep(assign(state, { story: a.id, step: 0, playing: false }), ctx, 0);
         }
         history = "push";
         break;

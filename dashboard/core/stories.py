@@ -38,8 +38,11 @@ URL_PATTERN = re.compile(r"https?://\S+")
 STORY_KEYS_REQUIRED = ("id", "title", "summary", "steps")
 STORY_KEYS_OPTIONAL = ("author",)
 STEP_KEYS_REQUIRED = ("id", "title", "layer", "year", "countries", "caption", "sources")
-STEP_KEYS_OPTIONAL = ("contested", "events", "region")
+STEP_KEYS_OPTIONAL = ("contested", "events", "region", "view")
 REGIONS = ("all", "west", "caucasus", "central_asia")  # dashboard/core/viewstate.py REGION_IDS
+# the views a step may open (dashboard/core/viewstate.py VIEWS; the data and sources tabs are not
+# views of a year)
+STEP_VIEWS = ("map", "chart", "rank", "compare", "overlap", "flows")
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,7 @@ class Step:
     contested: tuple[str, ...] = ()
     events: tuple[str, ...] = ()
     region: str = ""
+    view: str = ""                    # the view the step opens ("": the view stays as it is)
 
 
 @dataclass(frozen=True)
@@ -226,6 +230,9 @@ def _check_step(raw: Any, index: int, ref: _Reference) -> tuple[str, list[str], 
     region = raw.get("region") or ""
     if region and region not in REGIONS:
         problems.append(f"region {region!r} is not one of {', '.join(REGIONS)}")
+    view = raw.get("view") or ""
+    if view and view not in STEP_VIEWS:
+        problems.append(f"view {view!r} is not one of {', '.join(STEP_VIEWS)}")
     for cid in contested:
         if cid not in ref.contested:
             problems.append(f"contested area '{cid}' is not in contested.geojson "
@@ -243,7 +250,7 @@ def _check_step(raw: Any, index: int, ref: _Reference) -> tuple[str, list[str], 
     return label, [], Step(
         id=sid, title=_clean(title), layer=layer, year=year, countries=tuple(countries),
         caption=_clean(caption), sources=tuple(parsed_sources),
-        contested=tuple(contested), events=tuple(events), region=str(region))
+        contested=tuple(contested), events=tuple(events), region=str(region), view=str(view))
 
 
 def _parse_story(path: Path, ref: _Reference) -> Story:
@@ -339,6 +346,7 @@ def story_as_dict(story: Story) -> dict[str, Any]:
                 "contested": list(s.contested),
                 "events": list(s.events),
                 **({"region": s.region} if s.region else {}),
+                **({"view": s.view} if s.view else {}),
             }
             for s in story.steps
         ],

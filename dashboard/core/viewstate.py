@@ -116,7 +116,8 @@ def address_context(data: Any, stories: dict[str, dict[str, Any]] | None = None)
         "default_year": DEFAULT_YEAR,
         "default_indicators": [i for i in DEFAULT_INDICATORS if i in data.indicators],
         "stories": {sid: [{"layer": s["layer"], "year": s["year"],
-                           **({"region": s["region"]} if s.get("region") else {})} for s in st["steps"]]
+                           **({"region": s["region"]} if s.get("region") else {}),
+                           **({"view": s["view"]} if s.get("view") else {})} for s in st["steps"]]
                     for sid, st in (stories or {}).items()},
     }
 
@@ -274,4 +275,5 @@ def parse_query(query: str | None, ctx: dict[str, Any]) -> ViewState:
                 note("step", f"Step “{_clean(st)}” is not between 1 and {len(steps)}: starting the story at step 1.")
             state.layer, state.year = steps[state.step]["layer"], steps[state.step]["year"]
             state.region = steps[state.step].get("region") or state.region
+            state.view = steps[state.step].get("view") or state.view
     return state

@@ -327,3 +327,14 @@ def test_loader_does_not_import_dash():
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_a_step_may_open_a_view(tmp_path):
+    caption = "    caption: A caption of one sentence. And a second one.\n"
+    _write(tmp_path, caption=caption + "    view: flows\n")
+    step = load_stories(tmp_path)["broken"].steps[0]
+    assert step.view == "flows"
+    assert story_as_dict(load_stories(tmp_path)["broken"])["steps"][0]["view"] == "flows"
+    _write(tmp_path, caption=caption + "    view: sources\n")
+    with pytest.raises(ValueError, match=r"step 'first': view 'sources' is not one of"):
+        load_stories(tmp_path)
