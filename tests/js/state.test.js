@@ -176,3 +176,13 @@ test("A step without a view keeps the view the reader chose", () => {
   s = reduce(s, { type: "step", by: 1 }, ctx).state;
   assert.strictEqual(s.view, "rank");
 });
+
+test("The flows view's direction is one history entry and stays in the address", () => {
+  const s = start("?view=flows&country=UKR&year=2022");
+  const r = reduce(s, { type: "flow", flow: "in" }, ctx);
+  assert.strictEqual(r.state.flow, "in");
+  assert.strictEqual(r.history, "push");
+  assert.strictEqual(address.serialise(r.state, ctx), "?layer=cis&year=2022&country=UKR&view=flows&flow=in");
+  assert.strictEqual(reduce(r.state, { type: "flow", flow: "in" }, ctx).history, null);
+  assert.strictEqual(reduce(r.state, { type: "flow", flow: "up" }, ctx).state, r.state);
+});
