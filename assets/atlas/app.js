@@ -92,8 +92,9 @@
     }
     if (prev.year !== s.year) { yearLater(); }
     if (prev.year !== s.year || prev.layer !== s.layer) { renderTexts(s); }
-    if (prev.country !== s.country || (s.country && prev.layer !== s.layer)) { renderPanel(s); }
-    if (prev.country === s.country && s.country && prev.year !== s.year) { markPanelYear(s.year); }
+    if (prev.country !== s.country || (s.country && prev.layer !== s.layer) ||
+        panelShown(prev) !== panelShown(s)) { renderPanel(s); }
+    if (prev.country === s.country && panelShown(s) && prev.year !== s.year) { markPanelYear(s.year); }
     if (prev.story !== s.story || prev.step !== s.step) { renderStory(s); }
     if (prev.region !== s.region) { tell("region-select", "value", s.region); }
     if (prev.present !== s.present || prev.embed !== s.embed) { renderPresent(s); }
@@ -206,12 +207,16 @@
     }
   }
 
+  // the country panel: open with a country, except in the flows view, where the country is the
+  // view's own state (its panel would repeat it and take the room of the view's map)
+  function panelShown(s) { return !!s.country && s.view !== "flows"; }
   function renderPanel(s) {
-    tell("country-panel", "hidden", !s.country);
+    var open = panelShown(s);
+    tell("country-panel", "hidden", !open);
     tell("country-picker", "value", s.country);
-    tell("app-root", "data-panel", s.country ? "open" : "closed");
+    tell("app-root", "data-panel", open ? "open" : "closed");
     resizeMapLater();  // the map makes room for the panel
-    if (s.country) {
+    if (open) {
       tell("panel-req", "data", { country: s.country, layer: s.layer, year: s.year });
     }
   }
