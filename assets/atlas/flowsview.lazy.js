@@ -124,8 +124,10 @@
       margin: { l: 10, r: 20, t: 8, b: 36 }, paper_bgcolor: "#ffffff", plot_bgcolor: "#ffffff",
       font: { size: font }, showlegend: true, hovermode: "closest", dragmode: false,
       legend: { orientation: "h", x: 0, y: 1, yanchor: "bottom", font: { size: font } },
-      xaxis: { range: [0, (max || 1) * 1.32], rangemode: "tozero", tickformat: ",d", fixedrange: true, zeroline: true,
-               title: { text: "persons (end of " + sum.year + ")", font: { size: font } } },
+      // room on the right for the values written after the bars (more with larger type)
+      xaxis: { range: [0, (max || 1) * (1.3 + (font - 12) * 0.04)], rangemode: "tozero", tickformat: "~s", nticks: 4,
+               fixedrange: true, zeroline: true, automargin: true,
+               title: { text: "persons (end of " + sum.year + ")", font: { size: font }, standoff: 6 } },
       yaxis: { tickvals: rows.map(function (p, i) { return i; }), ticktext: rows.map(partnerLabel), range: [rows.length - 0.5, -0.5],
                automargin: true, fixedrange: true, showgrid: false, zeroline: false },
       annotations: [], meta: { iso3: sum.iso3, year: sum.year, flow: sum.flow, total: sum.total.total,

@@ -205,7 +205,8 @@ def flows_box() -> html.Div:
                      **{"aria-label": "Map of the partner countries"}),
         ]),
         html.Div(id=ids.FLOWS_NOTE, className="flows-note"),
-        html.Table(id=ids.FLOWS_TABLE, className="visually-hidden"),
+        # the chart's text alternative (a table is as wide as its content: the wrapper hides it)
+        html.Div(className="visually-hidden", children=html.Table(id=ids.FLOWS_TABLE)),
         html.P(id=ids.FLOWS_DOWNLOADS, className="flows-downloads", children=[
             html.A("Download the pairs shown (CSV)", id=ids.FLOWS_CSV, href="/api/v1/flows?format=csv",
                    className="download-link"),
