@@ -58,8 +58,9 @@ def shown(probe) -> dict[str, Any]:
     return probe.eval("""() => {
         const gd = document.getElementById('flows-chart');
         const t = gd.data.find(d => d.name === 'values');
+        const num = td => Number(td.textContent.replace(/,/g, ''));
         const rows = [...document.querySelectorAll('#flows-table tbody tr')].map(tr =>
-            [tr.querySelector('th').textContent, ...[...tr.querySelectorAll('td')].map(td => Number(td.textContent.replace(/,/g, '')))]);
+            [tr.querySelector('th').textContent, ...[...tr.querySelectorAll('td')].map(num)]);
         return {codes: t.customdata, values: t.x, labels: gd.layout.yaxis.ticktext, rows,
                 meta: gd.layout.meta, note: document.getElementById('flows-note').innerText,
                 title: document.getElementById('flows-title').textContent,
