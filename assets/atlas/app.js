@@ -318,6 +318,9 @@
   };
   function renderView(s) {
     var panel = s.view === "data" || s.view === "sources" ? s.view : "map";
+    // the view as an attribute of the page's root, for CSS (set directly: React does not manage it)
+    var root = document.getElementById("app-root");
+    if (root) { root.setAttribute("data-view", s.view); }
     PANELS.forEach(function (k) { tell("view-" + k, "hidden", k !== panel); });
     TABS.forEach(function (k) { tell("tab-" + k, "aria-selected", k === s.view ? "true" : "false"); });
     Object.keys(BOXES).forEach(function (k) {

@@ -103,7 +103,9 @@
     var h = 0.36, max = 0;
     var traces = TYPES.map(function (t) {
       return { type: "scatter", mode: "lines", fill: "toself", fillcolor: col[t], name: t === "refugees" ? "Refugees" : "Asylum-seekers",
-               line: { width: 0, color: col[t] }, x: [], y: [], hoverinfo: "skip", showlegend: true };
+               // hoveron "points": plotly would otherwise build hover polygons of the fills at every
+               // draw (a tenfold cost); the values trace carries the hover
+               line: { width: 0, color: col[t] }, x: [], y: [], hoverinfo: "skip", hoveron: "points", showlegend: true };
     });
     var text = { type: "scatter", mode: "text", name: "values", x: [], y: [], text: [], hovertext: [], customdata: [],
                  textposition: "middle right", textfont: { size: font }, cliponaxis: false, showlegend: false,
@@ -120,16 +122,20 @@
       text.hovertext.push("<b>" + esc(p.name) + (NOT_COUNTRIES[p.iso3] ? " (" + p.iso3 + ")" : "") + "</b><br>" +
         "Refugees: " + fmt(p.refugees) + "<br>Asylum-seekers: " + fmt(p.asylum_seekers));
     });
+    // the left margin from the longest label (plotly's automargin would draw the figure twice)
+    var labels = rows.map(partnerLabel);
+    var longest = labels.reduce(function (m, l) { return Math.max(m, l.length); }, 4);
     var layout = {
-      margin: { l: 10, r: 20, t: 8, b: 36 }, paper_bgcolor: "#ffffff", plot_bgcolor: "#ffffff",
+      margin: { l: Math.round(longest * font * 0.58) + 12, r: 20, t: 8, b: Math.round(font * 2.6) + 8 },
+      paper_bgcolor: "#ffffff", plot_bgcolor: "#ffffff",
       font: { size: font }, showlegend: true, hovermode: "closest", dragmode: false,
       legend: { orientation: "h", x: 0, y: 1, yanchor: "bottom", font: { size: font } },
       // room on the right for the values written after the bars (more with larger type)
       xaxis: { range: [0, (max || 1) * (1.3 + (font - 12) * 0.04)], rangemode: "tozero", tickformat: "~s", nticks: 4,
-               fixedrange: true, zeroline: true, automargin: true,
+               fixedrange: true, zeroline: true,
                title: { text: "persons (end of " + sum.year + ")", font: { size: font }, standoff: 6 } },
-      yaxis: { tickvals: rows.map(function (p, i) { return i; }), ticktext: rows.map(partnerLabel), range: [rows.length - 0.5, -0.5],
-               automargin: true, fixedrange: true, showgrid: false, zeroline: false },
+      yaxis: { tickvals: rows.map(function (p, i) { return i; }), ticktext: labels, range: [rows.length - 0.5, -0.5],
+               fixedrange: true, showgrid: false, zeroline: false },
       annotations: [], meta: { iso3: sum.iso3, year: sum.year, flow: sum.flow, total: sum.total.total,
                                others: sum.others.total, partners: rows.map(function (p) { return [p.iso3, p.refugees, p.asylum_seekers]; }) }
     };
@@ -377,33 +383,54 @@
     draw(s, pick, flow, api);
   }
 
+  // the figures first, then the texts: plotly measures text as it draws, and a page whose
+  // layout was just changed would be laid out again at each of its measurements
   function draw(s, pick, flow, api) {
     var meta = api.meta(), data = got[flowsUrl(pick.iso3, flow)], obs = got[layersUrl(pick.iso3)];
     var sum = summarise(data.rows, pick.iso3, s.year, flow, TOP);
-    var name = stateName(meta, pick.iso3);
-    var title = byId("flows-title");
-    if (title) {
-      var why = pick.why === "default" ? " — no state chosen: Ukraine is shown; choose another state below"
-        : pick.why === "story" ? " — the story step's state" : "";
-      var cover = sum.years && (s.year < sum.years[0] || s.year > sum.years[1])
-        ? " (UNHCR's pairs for " + name + " cover " + sum.years[0] + "–" + sum.years[1] + ")" : "";
-      title.textContent = titleOf(sum, meta) + cover + why;
+    var name = stateName(meta, pick.iso3), size = api.labelSize(s), key = drawn;
+    function texts(offMap) {
+      var title = byId("flows-title");
+      if (title) {
+        var why = pick.why === "default" ? " — no state chosen: Ukraine is shown; choose another state below"
+          : pick.why === "story" ? " — the story step's state" : "";
+        var cover = sum.years && (s.year < sum.years[0] || s.year > sum.years[1])
+          ? " (UNHCR's pairs for " + name + " cover " + sum.years[0] + "–" + sum.years[1] + ")" : "";
+        title.textContent = titleOf(sum, meta) + cover + why;
+      }
+      var box = byId("flows-box");
+      if (box) { box.removeAttribute("aria-busy"); box.setAttribute("data-state", pick.iso3); box.setAttribute("data-year", String(s.year)); }
+      var table = byId("flows-table");
+      if (table) { table.innerHTML = tableHtml(sum, meta); }
+      var csv = byId("flows-csv");
+      if (csv) {
+        csv.setAttribute("href", csvUrl(pick.iso3, flow, s.year));
+        csv.textContent = "Download the pairs shown (CSV: " + name + ", " + s.year + ", " + (flow === "in" ? "hosted" : "from") + ")";
+      }
+      var note = byId("flows-note");
+      if (note) { note.innerHTML = totalsNote(sum, layerValues(obs, pick.iso3, s.year), data.codes, offMap); }
     }
-    var box = byId("flows-box");
-    if (box) { box.removeAttribute("aria-busy"); box.setAttribute("data-state", pick.iso3); box.setAttribute("data-year", String(s.year)); }
-    var table = byId("flows-table");
-    if (table) { table.innerHTML = tableHtml(sum, meta); }
-    var csv = byId("flows-csv");
-    if (csv) {
-      csv.setAttribute("href", csvUrl(pick.iso3, flow, s.year));
-      csv.textContent = "Download the pairs shown (CSV: " + name + ", " + s.year + ", " + (flow === "in" ? "hosted" : "from") + ")";
+    function plotMap() {
+      var m = mapFigure(sum, world, { labelSize: size, stateName: name });
+      var el = byId("flows-map");
+      if (el) {
+        var first = !el._fullLayout;
+        mapDrawn = key;
+        window.Plotly.react(el, m.data, m.layout, api.config());
+        if (first) {
+          el.on("plotly_click", function (ev) {
+            var p = ev && ev.points && ev.points[0];
+            if (p && api.ctx().iso3.indexOf(p.location) >= 0) { api.dispatch({ type: "country", iso3: p.location }); }
+          });
+        }
+      }
+      return m.offMap;
     }
-    var size = api.labelSize(s);
     api.withPlotly(function () {
       var chart = byId("flows-chart");
       if (chart) {
         var bars = barFigure(sum, { labelSize: size });
-        chart.style.height = bars.height + "px";
+        if (chart.style.height !== bars.height + "px") { chart.style.height = bars.height + "px"; }
         var first = !chart._fullLayout;
         window.Plotly.react(chart, bars.data, bars.layout, { displayModeBar: false, responsive: true });
         if (first) {
@@ -413,30 +440,13 @@
           });
         }
       }
-      var note = byId("flows-note");
-      var finish = function () {
-        var m = world ? mapFigure(sum, world, { labelSize: size, stateName: name }) : null;
-        if (note) { note.innerHTML = totalsNote(sum, layerValues(obs, pick.iso3, s.year), data.codes, m ? m.offMap : []); }
-        var el = byId("flows-map");
-        if (!m || !el) { return; }
-        var first = !el._fullLayout;
-        mapDrawn = drawn;
-        window.Plotly.react(el, m.data, m.layout, api.config());
-        if (first) {
-          el.on("plotly_click", function (ev) {
-            var p = ev && ev.points && ev.points[0];
-            if (p && api.ctx().iso3.indexOf(p.location) >= 0) { api.dispatch({ type: "country", iso3: p.location }); }
-          });
-        }
-      };
-      if (world) { finish(); } else {
-        if (note) { note.innerHTML = totalsNote(sum, layerValues(obs, pick.iso3, s.year), data.codes, []); }
-        fetchJson(WORLD_URL).then(function (w) {
-          world = w;
-          var st = api.state();
-          if (st && st.view === "flows" && drawn === keyOf(st, api)) { finish(); }
-        });
-      }
+      if (world) { texts(plotMap()); return; }
+      texts([]);
+      fetchJson(WORLD_URL).then(function (w) {
+        world = w;
+        var st = api.state();
+        if (st && st.view === "flows" && drawn === keyOf(st, api)) { texts(plotMap()); }
+      });
     });
   }
   function keyOf(s, api) {
