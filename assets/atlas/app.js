@@ -465,6 +465,8 @@
   function viewTitle(s) {
     var info = meta.layers[s.layer] || {};
     var t = (info.label || s.layer) + ", " + s.year;
+    var flowsTitle = s.view === "flows" && document.getElementById("flows-title");
+    if (flowsTitle && flowsTitle.textContent) { return flowsTitle.textContent.split(" — ")[0] + " (flows)"; }
     if (s.view === "compare") {
       var sd = compareSides(s).right;
       t = (info.label || s.layer) + ", " + s.year + " compared with " +
@@ -495,6 +497,10 @@
     }
     var ids = (meta.layers[s.layer] || {}).sources || [];
     var layers = [s.layer];
+    if (s.view === "flows") {  // the flows view shows UNHCR's pairs, whatever the layer
+      layers = [s.flow === "in" ? "refugees_hosted" : "refugees_origin"];
+      ids = (meta.layers[layers[0]] || {}).sources || [];
+    }
     if (s.view === "compare" && s.layer2 && s.layer2 !== s.layer) {
       layers.push(s.layer2);
       ids = ids.concat(((meta.layers[s.layer2] || {}).sources || []).filter(function (i) { return ids.indexOf(i) < 0; }));

@@ -209,3 +209,13 @@ def test_every_state_has_a_drawable_flows_view(probe) -> None:
         wait_flows(probe, iso3, 1995)
         meta = shown(probe)["meta"]
         assert sum(p[1] + p[2] for p in meta["partners"]) == meta["total"]
+
+
+def test_share_and_cite_name_what_the_flows_view_shows(probe) -> None:
+    open_flows(probe, "?view=flows&country=UKR&year=2022")
+    wait_flows(probe, "UKR", 2022)
+    probe.page.click("#share-box summary")
+    probe.page.wait_for_function("() => document.getElementById('cite-text').textContent.length > 0")
+    cite = probe.page.inner_text("#cite-text")
+    assert "Refugees and asylum-seekers from Ukraine, 2022, by country of asylum (flows)" in cite
+    assert "UNHCR" in cite and "view=flows" in cite
