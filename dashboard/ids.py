@@ -62,6 +62,12 @@ OVERLAP_COUNTS = "overlap-counts"    # full members of each organisation by year
 FLOWS_BOX = "flows-box"
 FLOWS_CHART = "flows-chart"          # top partners (bars), "others" summed
 FLOWS_MAP = "flows-map"              # the wider region, partners shaded
+FLOWS_TITLE = "flows-title"          # what is shown: state, direction, year (and the default's note)
+FLOWS_CONTROLS = "flows-controls"    # the state and the direction (plain fields, written by flows.js)
+FLOWS_NOTE = "flows-note"            # totals, and why they may differ from the refugees layer
+FLOWS_TABLE = "flows-table"          # the chart's text alternative (visually hidden table)
+FLOWS_DOWNLOADS = "flows-downloads"  # CSV of the pairs shown, PNG/SVG of the chart and the map
+FLOWS_CSV = "flows-csv"
 
 # share, embed, cite
 SHARE_BOX = "share-box"

@@ -51,13 +51,15 @@ SHOTS: list[tuple[str, str, tuple[int, int], str | None]] = [
     ("region-all-1280.png", "?layer=csto&year=2024", (1280, 720), None),
     ("presentation-1920-caucasus.png", "?story=post_soviet_space&step=9&present=1", (1920, 1080), None),
     ("phone-390-caucasus.png", "?layer=cis&year=2009&region=caucasus", (390, 844), None),
-    # issue 13: the overlap view (who belongs to what, 2009)
+    # issue 13: the overlap view (who belongs to what, 2009) and bilateral displacement (flows)
     ("overlap.png", "?view=overlap&year=2009", (1280, 720), None),
+    ("flows.png", "?view=flows&country=UKR&year=2022", (1280, 720), None),
 ]
 
 # what shows that a view is drawn (the map unless the view replaces it)
 READY = {"chart": "#chart .scatterlayer .trace", "rank": "#ranking .rank-row",
-         "compare": "#compare-right .choroplethlayer path", "overlap": "#overlap-counts .ov-mark"}
+         "compare": "#compare-right .choroplethlayer path", "overlap": "#overlap-counts .ov-mark",
+         "flows": "#flows-map .choroplethlayer path"}
 
 
 def ready_selector(query: str) -> str:

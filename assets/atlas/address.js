@@ -21,6 +21,7 @@
   var MAX_PARAM_LEN = 64;
   var TRUE = ["1", "true", "yes"];
   var SCALES = ["linear", "log"];
+  var FLOWS = ["out", "in"];  // flows view: people from the state (out) or hosted by it (in)
 
   function clean(text) {
     var s = String(text);
@@ -50,7 +51,7 @@
   function defaults(ctx) {
     return { view: "map", region: "all", layer: ctx.default_layer, year: ctx.default_year, country: null,
              present: false, story: null, step: 0, year2: null, layer2: null, scale: "linear", embed: false,
-             data: defaultData(ctx) };
+             flow: "out", data: defaultData(ctx) };
   }
 
   function list(text) {
@@ -117,6 +118,12 @@
     if (scale) {
       if (SCALES.indexOf(scale) >= 0) { state.scale = scale; } else {
         note("scale", "Unknown scale “" + clean(scale) + "”: the chart's axis is linear.");
+      }
+    }
+    var flow = get("flow");
+    if (flow) {
+      if (FLOWS.indexOf(flow) >= 0) { state.flow = flow; } else {
+        note("flow", "Unknown direction “" + clean(flow) + "”: showing refugees from the state (flow=out).");
       }
     }
     var inds = get("indicators");
@@ -194,6 +201,7 @@
     if (state.year2 !== null && state.year2 !== undefined) { parts.push(["year2", String(state.year2)]); }
     if (state.layer2) { parts.push(["layer2", state.layer2]); }
     if (state.scale && state.scale !== "linear") { parts.push(["scale", state.scale]); }
+    if (state.flow === "in") { parts.push(["flow", "in"]); }
     var d = state.data, dd = defaultData(ctx);
     if (d) {
       if (!sameList(d.indicators, dd.indicators)) { parts.push(["indicators", d.indicators.join(",")]); }

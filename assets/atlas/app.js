@@ -86,10 +86,11 @@
   function render(prev, s) {
     // a country's panel first: its document is on its way while the rest is drawn, and the map
     // (its outline, its new size) follows once the panel is on screen (mapFollows)
-    var panelChanged = prev.country !== s.country || (s.country && prev.layer !== s.layer);
+    var panelChanged = prev.country !== s.country || (s.country && prev.layer !== s.layer) ||
+        panelShown(prev) !== panelShown(s);
     if (panelChanged) { renderPanel(s, prev); }
     if (mapShown(s)) {
-      if (panelChanged && s.country) { mapWaits = true; } else { renderMap(s); }
+      if (panelChanged && panelShown(s)) { mapWaits = true; } else { renderMap(s); }
     }
     if (prev.layer !== s.layer) {
       placeCoverage();
@@ -99,7 +100,7 @@
     }
     if (prev.year !== s.year) { yearLater(); }
     if (prev.year !== s.year || prev.layer !== s.layer) { renderTexts(s); }
-    if (prev.country === s.country && s.country && prev.year !== s.year) { markPanelYear(s.year); }
+    if (prev.country === s.country && panelShown(s) && prev.year !== s.year) { markPanelYear(s.year); }
     if (prev.story !== s.story || prev.step !== s.step) { renderStory(s); }
     if (prev.region !== s.region) { tell("region-select", "value", s.region); }
     if (prev.present !== s.present || prev.embed !== s.embed) { renderPresent(s); }
@@ -213,14 +214,18 @@
     }
   }
 
+  // the country panel: open with a country, except in the flows view, where the country is the
+  // view's own state (its panel would repeat it and take the room of the view's map)
+  function panelShown(s) { return !!s.country && s.view !== "flows"; }
   function renderPanel(s, prev) {
-    if (s.country) { loadPanel(s); }
-    tell("country-panel", "hidden", !s.country);
+    var open = panelShown(s), was = !!prev && panelShown(prev);
+    if (open) { loadPanel(s); }
+    tell("country-panel", "hidden", !open);
     tell("country-picker", "value", s.country);
-    tell("app-root", "data-panel", s.country ? "open" : "closed");
+    tell("app-root", "data-panel", open ? "open" : "closed");
     // the map makes room for the panel (once the panel is drawn, when it opens)
-    if (!prev || !s.country) { resizeMapLater(); } else if (!prev.country) { resizeWaits = true; }
-    if (s.country && (!prev || !prev.country)) { placeSheet(true); }
+    if (!prev || !open) { resizeMapLater(); } else if (!was) { resizeWaits = true; }
+    if (open && !was) { placeSheet(true); }
   }
 
   // Phones: the panel is a sheet over the bottom of the screen whose top stays under the time bar
@@ -230,7 +235,7 @@
   function placeSheet(opening) {
     var panel = document.getElementById("country-panel");
     var bar = document.querySelector("#view-map .timebar");
-    if (!panel || !state || !state.country || !window.matchMedia(PHONE).matches) { return; }
+    if (!panel || !state || !panelShown(state) || !window.matchMedia(PHONE).matches) { return; }
     var area = document.querySelector("#view-map .map-area");
     if (opening && bar && bar.offsetParent !== null && area) {
       var top = area.getBoundingClientRect().top;
@@ -426,6 +431,9 @@
   };
   function renderView(s) {
     var panel = s.view === "data" || s.view === "sources" ? s.view : "map";
+    // the view as an attribute of the page's root, for CSS (set directly: React does not manage it)
+    var root = document.getElementById("app-root");
+    if (root) { root.setAttribute("data-view", s.view); }
     PANELS.forEach(function (k) { tell("view-" + k, "hidden", k !== panel); });
     TABS.forEach(function (k) { tell("tab-" + k, "aria-selected", k === s.view ? "true" : "false"); });
     var tab = document.getElementById("tab-" + s.view), row = tab && tab.parentNode;
@@ -590,6 +598,8 @@
   function viewTitle(s) {
     var info = meta.layers[s.layer] || {};
     var t = (info.label || s.layer) + ", " + s.year;
+    var flowsTitle = s.view === "flows" && document.getElementById("flows-title");
+    if (flowsTitle && flowsTitle.textContent) { return flowsTitle.textContent.split(" — ")[0] + " (flows)"; }
     if (s.view === "compare") {
       var sd = compareSides(s).right;
       t = (info.label || s.layer) + ", " + s.year + " compared with " +
@@ -620,6 +630,10 @@
     }
     var ids = (meta.layers[s.layer] || {}).sources || [];
     var layers = [s.layer];
+    if (s.view === "flows") {  // the flows view shows UNHCR's pairs, whatever the layer
+      layers = [s.flow === "in" ? "refugees_hosted" : "refugees_origin"];
+      ids = (meta.layers[layers[0]] || {}).sources || [];
+    }
     if (s.view === "compare" && s.layer2 && s.layer2 !== s.layer) {
       layers.push(s.layer2);
       ids = ids.concat(((meta.layers[s.layer2] || {}).sources || []).filter(function (i) { return ids.indexOf(i) < 0; }));

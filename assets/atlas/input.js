@@ -36,7 +36,8 @@
     }
     var typing = isTyping(el);
     if (ev.key === "Escape") {
-      if (s.country) { dispatch({ type: "country", iso3: null }); ev.preventDefault(); return; }
+      // (in the flows view the country is the view's state, not an open panel: Esc keeps it)
+      if (s.country && s.view !== "flows") { dispatch({ type: "country", iso3: null }); ev.preventDefault(); return; }
       if (s.present) { dispatch({ type: "present", on: false }); ev.preventDefault(); }
       return;
     }

@@ -185,6 +185,11 @@
         history = "push";
         break;
       }
+      case "flow":                        // the flows view's direction: out (from the state) | in (hosted by it)
+        if ((a.flow !== "out" && a.flow !== "in") || a.flow === state.flow) { break; }
+        next = assign(state, { flow: a.flow });
+        history = "push";
+        break;
       case "scale":                       // the chart's y axis: linear | log
         if ((a.scale !== "linear" && a.scale !== "log") || a.scale === state.scale) { break; }
         next = assign(state, { scale: a.scale });

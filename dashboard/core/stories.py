@@ -230,6 +230,9 @@ def _check_step(raw: Any, index: int, ref: _Reference) -> tuple[str, list[str], 
     region = raw.get("region") or ""
     if region and region not in REGIONS:
         problems.append(f"region {region!r} is not one of {', '.join(REGIONS)}")
+    view = raw.get("view") or ""
+    if view and view not in STEP_VIEWS:
+        problems.append(f"view {view!r} is not one of {', '.join(STEP_VIEWS)}")
     for cid in contested:
         if cid not in ref.contested:
             problems.append(f"contested area '{cid}' is not in contested.geojson "

@@ -1,4 +1,4 @@
-"""The view state and its address: ``?layer=&year=&country=&view=&year2=&layer2=&scale=&indicators=
+"""The view state and its address: ``?layer=&year=&country=&view=&year2=&layer2=&scale=&flow=&indicators=
 &countries=&from=&to=&present=&embed=&story=&step=``.
 
 What the user sees is a function of one :class:`ViewState`; the address serialises it. This is the
@@ -22,6 +22,7 @@ DEFAULT_LAYER = "cis"
 DEFAULT_INDICATORS: tuple[str, ...] = ("cis",)
 VIEWS: tuple[str, ...] = ("map", "chart", "rank", "compare", "overlap", "flows", "data", "sources")
 SCALES: tuple[str, ...] = ("linear", "log")
+FLOWS: tuple[str, ...] = ("out", "in")    # flows view: people from the state (out) or hosted by it (in)
 REGION_IDS: tuple[str, ...] = ("all", "west", "caucasus", "central_asia")
 MAX_PARAM_LEN = 64
 _TRUE = ("1", "true", "yes")
@@ -55,6 +56,7 @@ class ViewState:
     layer2: str | None = None         # compare view: the right map's layer (None: the same layer)
     scale: str = "linear"             # chart view: the y axis of a count layer
     embed: bool = False               # the view without the page's chrome (may be framed)
+    flow: str = "out"                 # flows view: refugees from the state (out) or hosted by it (in)
     data: DataSelection = field(default_factory=DataSelection)
     notices: list[str] = field(default_factory=list)
     notice_params: list[str] = field(default_factory=list)
@@ -64,7 +66,7 @@ class ViewState:
         return {"view": self.view, "region": self.region, "layer": self.layer, "year": self.year,
                 "country": self.country, "present": self.present, "story": self.story, "step": self.step,
                 "year2": self.year2, "layer2": self.layer2, "scale": self.scale, "embed": self.embed,
-                "data": self.data.as_dict()}
+                "flow": self.flow, "data": self.data.as_dict()}
 
     def query(self) -> str:
         """The canonical address of this state."""
@@ -81,6 +83,8 @@ class ViewState:
             parts.append(("layer2", self.layer2))
         if self.scale != "linear":
             parts.append(("scale", self.scale))
+        if self.flow == "in":
+            parts.append(("flow", "in"))
         d, dd = self.data, DataSelection()
         if d.indicators != dd.indicators:
             parts.append(("indicators", ",".join(d.indicators)))
@@ -222,6 +226,12 @@ def parse_query(query: str | None, ctx: dict[str, Any]) -> ViewState:
             state.scale = scale
         else:
             note("scale", f"Unknown scale “{_clean(scale)}”: the chart's axis is linear.")
+    flow = first("flow")
+    if flow:
+        if flow in FLOWS:
+            state.flow = flow
+        else:
+            note("flow", f"Unknown direction “{_clean(flow)}”: showing refugees from the state (flow=out).")
     inds = first("indicators")
     if inds is not None:
         known = list(dict.fromkeys(i for i in _items(inds) if i in ctx["indicators"]))

@@ -194,13 +194,28 @@ def overlap_box() -> html.Div:
 
 
 def flows_box() -> html.Div:
-    """The flows view: refugees from and to the chosen state in the slider's year, by partner
-    country; drawn by assets/atlas/flows.js."""
+    """The flows view: refugees and asylum-seekers from the chosen state (by country of asylum) or
+    hosted by it (by country of origin) in the slider's year; drawn by assets/atlas/flows.js, which
+    fetches the pairs from /api/v1/flows on the view's first use (nothing of them is in the page)."""
     return html.Div(id=ids.FLOWS_BOX, className="flows-box", hidden=True, children=[
-        html.Div(id=ids.FLOWS_CHART, className="flows-chart", role="img",
-                 **{"aria-label": "Top partner countries"}),
-        html.Div(id=ids.FLOWS_MAP, className="flows-map", role="img",
-                 **{"aria-label": "Map of the partner countries"}),
+        html.H2(id=ids.FLOWS_TITLE, className="flows-title", **{"aria-live": "polite"}),
+        # the state and the direction: plain form fields written by flows.js (React never
+        # manages their children)
+        html.Div(id=ids.FLOWS_CONTROLS, className="flows-controls", role="group",
+                 **{"aria-label": "State and direction"}),
+        html.Div(className="flows-figures", children=[
+            html.Div(id=ids.FLOWS_CHART, className="flows-chart", role="img",
+                     **{"aria-label": "Top partner countries (the table below lists the same values)"}),
+            html.Div(id=ids.FLOWS_MAP, className="flows-map", role="img",
+                     **{"aria-label": "Map of the partner countries"}),
+        ]),
+        html.Div(id=ids.FLOWS_NOTE, className="flows-note"),
+        # the chart's text alternative (a table is as wide as its content: the wrapper hides it)
+        html.Div(className="visually-hidden", children=html.Table(id=ids.FLOWS_TABLE)),
+        html.P(id=ids.FLOWS_DOWNLOADS, className="flows-downloads", children=[
+            html.A("Download the pairs shown (CSV)", id=ids.FLOWS_CSV, href="/api/v1/flows?format=csv",
+                   className="download-link"),
+        ]),
     ])
 
 

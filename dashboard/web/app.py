@@ -167,8 +167,9 @@ def create_app() -> Dash:
         title="Atlas of the former Soviet space",
         assets_folder=str(ASSETS_DIR),
         serve_locally=True,
-        # plotly.js is not a blocking script of the page (see _preloads)
-        assets_ignore=r"^plotly-geo\.min\.js$",  # (Dash matches the file's name)
+        # plotly.js is not a blocking script of the page (see _preloads); *.lazy.js files are
+        # loaded by the page's own modules on first use (the flows view: assets/atlas/flows.js)
+        assets_ignore=r"^(plotly-geo\.min|.+\.lazy)\.js$",  # (Dash matches the file's name)
         compress=True,
         update_title=None,
         meta_tags=[{"name": "viewport", "content": "width=device-width, initial-scale=1"},

@@ -58,6 +58,8 @@ def test_csv_and_filters(client, flows) -> None:
 @pytest.mark.parametrize("query", [
     "origin=ZZZ", "origin=UKR,", "asylum=12", "year=1990", "year=abc", "year=2022&year=2023",
     "indicator=idps", "format=xml", "country=UKR", "origin=", "from=2000",
+    # the same rules as the other endpoints: empty values, repeated parameters, not a year
+    "year=", "indicator=", "format=", "asylum=UKR,,POL", "origin=ukr&origin=pol", "year=2022.0", "origin=%20",
 ])
 def test_bad_parameters_are_400_json(client, query: str) -> None:
     resp = client.get(f"{API}?{query}")
@@ -91,3 +93,9 @@ def test_flows_in_the_dataset_zip_and_the_sources_tab() -> None:
     assert "flows.csv" in readme and "XXA" in readme
     text = str(sources_tab_layout(data))
     assert "layer-flows" in text and "UNK" in text and "Stateless" in text
+
+
+def test_other_methods_are_405_json(client) -> None:
+    resp = client.post(f"{API}?origin=UKR")
+    assert resp.status_code == 405 and resp.mimetype == "application/json"
+    assert set(resp.get_json()) == {"error", "detail"}

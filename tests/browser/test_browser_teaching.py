@@ -62,25 +62,24 @@ def test_story_from_start_to_end(probe) -> None:
         probe.page.wait_for_function(
             "(y) => document.querySelector('#year-slider [role=slider]').getAttribute('aria-valuenow') == y",
             arg=str(step.year))
-        if step.view:  # a step that opens another view (steps[].view): that view, not the map
-            probe.page.wait_for_selector(f"#{step.view}-box:not([hidden])")
-            assert f"view={step.view}" in probe.page.url and f"layer={step.layer}" in probe.page.url
-            assert step.caption[:40] in probe.page.inner_text("#story-caption")
-            if i < len(story.steps) - 1:
-                probe.page.click("#story-next")
-            continue
-        probe.page.wait_for_function(
-            "(y) => document.querySelector('#map .js-plotly-plot').layout.annotations[0].text === y",
-            arg=str(step.year))
         assert step.caption[:40] in probe.page.inner_text("#story-caption")
         assert probe.page.locator("#story-sources li").count() == len(step.sources)
-        # the step's layer is on the map, and its countries are outlined
-        layer = step.layer
-        probe.page.wait_for_function(
-            "(l) => location.search.includes('layer=' + l)", arg=layer)
-        outlined = probe.eval("""() => document.querySelector('#map .js-plotly-plot').data
-            .find(t => t.name === 'outline-dark').locations""")
-        assert set(outlined) == set(step.countries)
+        probe.page.wait_for_function("(l) => location.search.includes('layer=' + l)", arg=step.layer)
+        if step.view:  # a step that opens another view (steps[].view): that view, not the map
+            probe.page.wait_for_selector(f"#{step.view}-box:not([hidden])")
+            assert f"view={step.view}" in probe.page.url
+            if step.view == "flows":  # its figures show the step's state
+                probe.page.wait_for_function(
+                    """([iso, y]) => { const m = (document.getElementById('flows-chart').layout || {}).meta;
+                        return m && m.iso3 === iso && m.year === y; }""", arg=[step.countries[0], step.year])
+        else:
+            probe.page.wait_for_function(
+                "(y) => document.querySelector('#map .js-plotly-plot').layout.annotations[0].text === y",
+                arg=str(step.year))
+            # the step's layer is on the map, and its countries are outlined
+            outlined = probe.eval("""() => document.querySelector('#map .js-plotly-plot').data
+                .find(t => t.name === 'outline-dark').locations""")
+            assert set(outlined) == set(step.countries)
         assert f"step={i + 1}" in probe.page.url
         if i < len(story.steps) - 1:
             probe.page.click("#story-next")

@@ -40,6 +40,16 @@ def wait_step(probe, n: int) -> None:
     """Step n (from 1) of the story is on screen: caption, count, map and address agree (a step
     that opens another view, steps[].view: that view's box and the address's view=)."""
     st = steps()[n - 1]
+    if st.view == "flows":  # a step that opens the flows view: its figures show the step's state and year
+        probe.page.wait_for_function(
+            """([t, n, iso, year]) => {
+                const gd = document.getElementById('flows-chart'), m = gd && gd.layout && gd.layout.meta;
+                return document.querySelector('#story-step-title').textContent === t &&
+                  document.querySelector('#story-count').textContent.startsWith('Step ' + n + ' of') &&
+                  m && m.iso3 === iso && m.year === year &&
+                  new URLSearchParams(location.search).get('step') === String(n); }""",
+            arg=[st.title, n, st.countries[0], st.year], timeout=15_000)
+        return
     probe.page.wait_for_function(
         """([t, n, layer, year, view]) => {
             const gd = document.querySelector('#map .js-plotly-plot');

@@ -160,3 +160,29 @@ test("scale: linear or log, in the address", () => {
   assert.match(address.serialise(r.state, ctx), /scale=log/);
   assert.strictEqual(reduce(r.state, { type: "scale", scale: "cubic" }, ctx).state, r.state);
 });
+
+test("A step with a view opens it; the next step without one goes back to the map", () => {
+  let s = reduce(start("?layer=cis&year=2000&view=chart"), { type: "story", id: "views_flows" }, ctx).state;
+  assert.deepStrictEqual([s.step, s.view, s.layer, s.year], [0, "flows", "refugees_hosted", 1993]);
+  s = reduce(s, { type: "step", by: 1 }, ctx).state;
+  assert.deepStrictEqual([s.step, s.view, s.layer, s.year], [1, "map", "cis", 1995]);
+  s = reduce(s, { type: "step", by: -1 }, ctx).state;
+  assert.strictEqual(s.view, "flows");
+});
+
+test("A step without a view keeps the view the reader chose", () => {
+  let s = reduce(start("?layer=cis&year=2000&view=rank"), { type: "story", id: "tour" }, ctx).state;
+  assert.strictEqual(s.view, "rank");
+  s = reduce(s, { type: "step", by: 1 }, ctx).state;
+  assert.strictEqual(s.view, "rank");
+});
+
+test("The flows view's direction is one history entry and stays in the address", () => {
+  const s = start("?view=flows&country=UKR&year=2022");
+  const r = reduce(s, { type: "flow", flow: "in" }, ctx);
+  assert.strictEqual(r.state.flow, "in");
+  assert.strictEqual(r.history, "push");
+  assert.strictEqual(address.serialise(r.state, ctx), "?layer=cis&year=2022&country=UKR&view=flows&flow=in");
+  assert.strictEqual(reduce(r.state, { type: "flow", flow: "in" }, ctx).history, null);
+  assert.strictEqual(reduce(r.state, { type: "flow", flow: "up" }, ctx).state, r.state);
+});

@@ -327,3 +327,32 @@ def test_loader_does_not_import_dash():
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True,
                          check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_a_step_may_open_a_view(tmp_path):
+    caption = "    caption: A caption of one sentence. And a second one.\n"
+    _write(tmp_path, caption=caption + "    view: flows\n")
+    step = load_stories(tmp_path)["broken"].steps[0]
+    assert step.view == "flows"
+    assert story_as_dict(load_stories(tmp_path)["broken"])["steps"][0]["view"] == "flows"
+    _write(tmp_path, caption=caption + "    view: sources\n")
+    with pytest.raises(ValueError, match=r"step 'first': view 'sources' is not one of"):
+        load_stories(tmp_path)
+
+
+def test_the_flows_step_agrees_with_the_pairs(story, observations):
+    """The 2022 flows step (view=flows) states facts of the pairs table and of Tajikistan 1993."""
+    step = next(s for s in story.steps if s.id == "ukraine_2022_flows")
+    assert step.view == "flows" and step.countries == ("UKR",) and step.year == 2022
+    flows = pd.read_csv(PROCESSED / "flows.csv", keep_default_na=False)
+    ukr = flows[(flows.origin_iso3 == "UKR") & (flows.year == 2022) & (flows.population_type == "refugees")]
+    assert list(ukr.nlargest(4, "value").asylum_iso3) == ["RUS", "DEU", "POL", "CZE"]
+    outside = ukr[~ukr.asylum_iso3.isin(ISO3)].value.sum() / ukr.value.sum()
+    assert 0.70 < outside < 0.75                       # "nearly three in four"
+    tjk = flows[(flows.origin_iso3 == "TJK") & (flows.year == 1993) & (flows.population_type == "refugees")]
+    assert round(tjk.value.sum(), -4) == 70000
+    assert set(tjk.nlargest(4, "value").asylum_iso3) == {"AFG", "KGZ", "TKM", "KAZ"}
+    assert tjk.nlargest(4, "value").value.sum() / tjk.value.sum() > 0.99
+    tjk_layer = observations[(observations.indicator == "refugees_origin") & (observations.iso3 == "TJK")
+                             & (observations.year == 1993)].value.iloc[0]
+    assert tjk_layer == tjk.value.sum()
