@@ -148,6 +148,7 @@
         var loc = meta.contested_state[p.location] || p.location;
         if (ctx.iso3.indexOf(loc) >= 0) { dispatch({ type: "country", iso3: loc }); }
       });
+      el.on("plotly_hover", prefetchPanel);
       Promise.resolve(done).then(hidePoster);
     }
   }
@@ -271,18 +272,31 @@
   var panelDocs = {};
   var PANEL_GRAPHS = [["series", "panel-series"], ["memberships", "panel-memberships"], ["regime", "panel-regime"]];
   var PANEL_CONFIG = { displayModeBar: false, responsive: true };
-  function loadPanel(s) {
-    var iso = s.country, layer = s.layer, key = iso + "|" + layer;
-    if (panelDocs[key]) { drawPanel(panelDocs[key]); return; }
-    window.fetch("/panel/" + iso + ".json?layer=" + encodeURIComponent(layer) + "&v=" + meta.version,
-                 { credentials: "same-origin" })
-      .then(function (r) { return r.ok ? r.json() : null; })
-      .then(function (doc) {
-        if (!doc) { mapFollows(); return; }
-        panelDocs[key] = doc;
-        if (state.country === iso && state.layer === layer) { drawPanel(doc); }
-      }, mapFollows);  // offline or gone: the panel keeps what it shows
+  function fetchPanel(iso, layer) {  // → a promise of the document (one request per key)
+    var key = iso + "|" + layer;
+    if (!panelDocs[key]) {
+      panelDocs[key] = window.fetch("/panel/" + iso + ".json?layer=" + encodeURIComponent(layer) + "&v=" + meta.version,
+                                    { credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (doc) { if (!doc) { delete panelDocs[key]; } return doc; },
+              function () { delete panelDocs[key]; return null; });  // offline or gone: asked again next time
+    }
+    return panelDocs[key];
   }
+  function loadPanel(s) {
+    var iso = s.country, layer = s.layer;
+    fetchPanel(iso, layer).then(function (doc) {
+      if (!doc) { mapFollows(); return; }  // the panel keeps what it shows
+      if (state.country === iso && state.layer === layer) { drawPanel(doc); } else { mapFollows(); }
+    });
+  }
+  // a state under the pointer on the map: its panel's document is fetched before the click
+  function prefetchPanel(ev) {
+    var p = ev && ev.points && ev.points[0];
+    var loc = p && (meta.contested_state[p.location] || p.location);
+    if (loc && ctx.iso3.indexOf(loc) >= 0 && state) { fetchPanel(loc, state.layer); }
+  }
+
   function withYear(layout, year) {
     var shapes = (layout.shapes || []).map(function (sh) {
       return sh.name === "year" ? Object.assign({}, sh, { x0: year, x1: year }) : sh;
