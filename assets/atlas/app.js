@@ -1,9 +1,11 @@
 /* The store and the renderer: one state (state.js), changed only by dispatch(action); render()
  * draws it into the map, the texts, the panel, the story box, the controls and the address.
- * Dash is used for what needs the server (a layer's values, the country panel, the data table):
- * the renderer writes small request stores (layer-req, panel-req, data-req) and Dash's answers
- * come back as events (layerArrived). Correctness never waits on a timer: the play timer only
- * produces "tick" actions, and frames only throttle the slider's echo. */
+ * The page's facts and every layer's payload are cached JSON files it fetches
+ * (dashboard/views/page_data.py: /atlas/meta.json, /atlas/layer/<id>.json); their answers come
+ * back as events (layerArrived). Dash is used for what the server computes (the country panel,
+ * the data table): the renderer writes small request stores (panel-req, data-req). Correctness
+ * never waits on a timer: the play timer only produces "tick" actions, and frames only throttle
+ * the slider's echo. */
 (function () {
   "use strict";
   var A = window.Atlas;
@@ -88,7 +90,7 @@
       placeCoverage();
       tell("layer-select", "value", A.state.baseOf(s.layer, ctx));
       tell("per-capita", "value", A.state.isPerCapita(s.layer, ctx) ? "per1000" : "count");
-      tell("layer-req", "data", { layer: s.layer });
+      loadLayer(s.layer);
     }
     if (prev.year !== s.year) { yearLater(); }
     if (prev.year !== s.year || prev.layer !== s.layer) { renderTexts(s); }
@@ -115,6 +117,55 @@
   }
   var WAKE_EVENTS = ["pointermove", "pointerdown", "touchstart", "keydown", "focusin", "wheel"];
   WAKE_EVENTS.forEach(function (type) { window.addEventListener(type, wake, { capture: true, passive: true }); });
+
+  // a layer's payload: from the page's cache, else its JSON file (cached by the browser for good:
+  // its address carries the version of the data and code); layerArrived draws it
+  var pending = {};
+  function layerUrl(id) {
+    return (meta.layer_url || "/atlas/layer/{id}.json").replace("{id}", encodeURIComponent(id));
+  }
+  function getJSON(url) {
+    return window.fetch(url, { credentials: "same-origin" }).then(function (r) {
+      if (!r.ok) { throw new Error(url + ": " + r.status); }
+      return r.json();
+    });
+  }
+  function loadLayer(id) {
+    if (payloads[id]) { if (id === state.layer) { renderLayerTexts(payloads[id]); } return; }
+    if (pending[id]) { return; }
+    pending[id] = true;
+    getJSON(layerUrl(id)).then(function (payload) {
+      delete pending[id];
+      layerArrived(payload);
+    }, function () {
+      delete pending[id];
+      if (id === state.layer) {
+        renderNotices([{ text: "The layer could not be loaded: check the connection and choose it again." }]);
+      }
+    });
+  }
+
+  // the legend, the source line, the description and the per-1,000 choice of the layer shown
+  // (markup as dashboard/views/layout.py legend and source_line; React never manages these
+  // elements' children after the first render)
+  var textsLayer = null;
+  function renderLayerTexts(payload) {
+    if (!payload || !payload.legend || textsLayer === payload.layer) { return; }
+    textsLayer = payload.layer;
+    var lg = document.getElementById("legend");
+    if (lg) {
+      lg.innerHTML = '<h2 class="legend-title">' + esc(payload.legend.title) + '</h2><ul class="legend-list">' +
+        payload.legend.items.map(function (it) {
+          return '<li><span class="swatch' + (it.label === payload.legend.no_data ? " swatch-nodata" : "") +
+            '" style="background: ' + esc(it.color) + '"></span><span>' + esc(it.label) + "</span></li>";
+        }).join("") + "</ul>";
+    }
+    var src = document.getElementById("source-line");
+    if (src) { src.innerHTML = payload.source_line.map(function (t) { return "<span>" + esc(t) + "</span>"; }).join(""); }
+    var desc = document.getElementById("layer-description");
+    if (desc) { desc.textContent = payload.description; }
+    tell("per-capita-box", "style", { display: payload.per_capita_toggle ? "block" : "none" });
+  }
 
   // the map, now if everything it needs is there (else when it arrives: layerArrived, Plotly)
   function renderMap(s) {
@@ -414,7 +465,7 @@
     var y2 = document.getElementById("compare-year2"), l2 = document.getElementById("compare-layer2");
     if (y2) { y2.value = s.year2 !== null && s.year2 !== undefined ? String(s.year2) : ""; }
     if (l2) { l2.value = s.layer2 || ""; }
-    if (s.layer2 && !payloads[s.layer2]) { tell("layer2-req", "data", { layer: s.layer2 }); }
+    if (s.layer2 && !payloads[s.layer2]) { loadLayer(s.layer2); }
     if (!base) { return; }
     if (!window.Plotly) { A.map.withPlotly(function () { renderCompare(state); }); return; }
     ["left", "right"].forEach(function (k) {
@@ -561,6 +612,24 @@
   }
 
   // ---------------------------------------------------------------- events from Dash and the page
+  // Dash has drawn the page: fetch the page's facts and the layout's layer (both preloaded by
+  // the page's head, dashboard/web/app.py), then boot
+  var booting = false;
+  function start(info) {
+    if (booting || !info || !info.layer) { return; }
+    booting = true;
+    var metaUrl = info.meta || "/atlas/meta.json";
+    var layerUrl0 = info.layer_url || "/atlas/layer/" + encodeURIComponent(info.layer) + ".json";
+    Promise.all([getJSON(metaUrl), getJSON(layerUrl0)]).then(function (r) {
+      boot(r[0], Object.assign({}, r[1], { year: info.year }));
+    }, function (err) {
+      booting = false;
+      var n = document.getElementById("notice");
+      if (n) { n.textContent = "The atlas could not load its data: reload the page."; }
+      if (window.console) { window.console.error(err); }
+    });
+  }
+
   function boot(m, layerData) {
     var copy = document.getElementById("prerender");  // the static copy (already hidden by CSS)
     if (copy) { copy.parentNode.removeChild(copy); }
@@ -570,8 +639,9 @@
     if (img && link && img.src !== link.href) { img.src = link.href; }
     if (window.Atlas.a11y) { window.Atlas.a11y.attach(); }
     meta = m; ctx = m.address; config = m.map_config;
-    base = layerData.figure;
+    base = m.figure;
     payloads[layerData.layer] = layerData;
+    textsLayer = layerData.layer;  // the layout's legend and texts are this layer's
     var parsed = A.address.parse(window.location.search, ctx);
     // what the server's page shows now (its layout is for the address's layer and year, or the
     // default view): rendering from it draws only what differs
@@ -605,7 +675,6 @@
     if (q !== window.location.search) {
       window.history.replaceState(null, "", window.location.pathname + q + window.location.hash);
     }
-    sent["layer-req.data"] = { layer: shown.layer };
     renderNotices(parsed.notices.length ? parsed.notices : noticesOf(null));
     render(Object.assign({}, shown, { layer: null, year: null }), state);  // draws what differs, map and texts once
   }
@@ -622,6 +691,7 @@
     payloads[payload.layer] = payload;
     if (payload.layer === state.layer) {
       if (mapShown(state)) { renderMap(state); }
+      renderLayerTexts(payload);
       renderTexts(state);
       renderActive(Object.assign({}, state, { layer: null }), state);
     } else if (payload.layer === state.layer2 && state.view === "compare") {
@@ -678,13 +748,9 @@
   var NO = function () { return window.dash_clientside.no_update; };
   window.dash_clientside = Object.assign({}, window.dash_clientside, {
     atlas: {
-      // the page's first render (meta and the first layer's payload), then every layer's payload
-      layer: function (payload, m) {
-        if (!booted) { boot(m, payload); } else { layerArrived(payload); }
-        return NO();
-      },
-      layer2: function (payload) {
-        if (booted) { layerArrived(payload); }
+      // the page's first render: the layout's view and the addresses of its files
+      layer: function (info) {
+        if (!booted) { start(info); }
         return NO();
       },
       controls: function () {

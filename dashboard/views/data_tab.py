@@ -159,8 +159,10 @@ def data_tab_layout(data: AtlasData, req: dict[str, Any] | None = None) -> html.
                "notes. Download exactly these rows, or the whole dataset.", className="layer-description"),
         html.Div(className="data-controls", children=[
             html.Label("Indicators", htmlFor=IDS["indicators"], style=label_style),
+            # (no clear-all control: Dash draws it as a link without an address, which crawlers and
+            # Lighthouse's SEO audit flag; values are removed one by one in the menu)
             dcc.Dropdown(id=IDS["indicators"], options=indicator_options(data), value=indicators, multi=True,
-                         searchable=True, placeholder="Choose indicators…"),
+                         searchable=True, clearable=False, placeholder="Choose indicators…"),
             html.Label("States", htmlFor=IDS["countries"], style=label_style),
             dcc.Dropdown(id=IDS["preset"], placeholder="Choose a group of states…", clearable=True,
                          options=[{"label": lbl, "value": pid} for pid, lbl in downloads.country_presets(data)]),
@@ -173,6 +175,7 @@ def data_tab_layout(data: AtlasData, req: dict[str, Any] | None = None) -> html.
                           value=DEFAULT_YEAR, debounce=True),
             ]),
             dcc.Dropdown(id=IDS["countries"], multi=True, value=countries, placeholder="Choose states…",
+                         clearable=False,
                          options=[{"label": data.names_en[c], "value": c} for c in ISO3],
                          style={"marginTop": "0.4rem"}),
             html.Label("Years", htmlFor=IDS["years"], style=label_style),

@@ -266,22 +266,23 @@ def events_list(data: AtlasData, year: int) -> list[Any]:
 
 def build_layout(data: AtlasData, stories: dict[str, dict[str, Any]] | None = None,
                  layer_id: str = DEFAULT_LAYER, year: int = DEFAULT_YEAR, present: bool = False,
-                 view: str = "map") -> html.Div:
+                 view: str = "map", files: dict[str, str] | None = None) -> html.Div:
     """The page for one layer and year (the address's, so that a link shows its own map and legend
     at once). Everything else the address says (country, story, presentation, view, the data
     tab's selection) is drawn by the browser's renderer (assets/atlas/app.js) from the address.
     ``layer_id`` may be a per-1,000 layer: the selector then shows its count layer, with the
-    per-1,000 choice on."""
+    per-1,000 choice on. ``files``: the addresses of the page's JSON files (``meta`` and this
+    layer's ``layer``: dashboard/views/page_data.py), which the page's script fetches."""
     base = data.indicators[layer_id].get("per_1000_of") or layer_id
     per_capita = base != layer_id
     show_toggle = bool(data.indicators[base].get("per_1000"))
     stories = stories or {}
     marks = {y: {"label": str(y)} for y in YEARS if y % 5 == 0}
     marks[YEARS[0]] = {"label": str(YEARS[0])}
-    payload = figures.layer_payload(data, layer_id)
-    payload = {**payload, "year": year, "figure": base_figure(data, layer_id, year)}
+    frames = figures.layer_frames(data, layer_id)
     version = getattr(data, "data_version", "")
-    frame = payload["frames"]["years"][str(year)]
+    frame = frames["years"][str(year)]
+    files = files or {}
     return html.Div(id=ids.APP, className="app presenting" if present else "app", children=[
         html.A("Skip to the map controls", href="#layer-select", className="skip-link"),
         html.Header(className="topbar", children=[
@@ -391,7 +392,7 @@ def build_layout(data: AtlasData, stories: dict[str, dict[str, Any]] | None = No
                 html.P(id=ids.MAP_SUMMARY, className="map-summary", children=frame["summary"]),
                 html.Details(className="map-table", children=[
                     html.Summary("Table of the map's values"),
-                    html.Table(id=ids.MAP_TABLE, children=map_table(payload["frames"], year)),
+                    html.Table(id=ids.MAP_TABLE, children=map_table(frames, year)),
                 ]),
                 html.Section(className="events", **{"aria-label": "Events of the selected year"}, children=[
                     html.H2(html.Span(id=ids.EVENTS_TITLE, children=f"Events in {year}")),
@@ -423,13 +424,15 @@ def build_layout(data: AtlasData, stories: dict[str, dict[str, Any]] | None = No
             html.Span("Data: UNHCR, IDMC, UN WPP 2024, V-Dem, Freedom House, Polity5; memberships and events "
                       "curated by the atlas with a source for each; boundaries: Natural Earth."),
         ]),
-        dcc.Store(id=ids.META, data=meta(data, stories)),
-        dcc.Store(id=ids.LAYER_DATA, data=payload),
+        # The page's facts and the layers' payloads are JSON files the page's script fetches
+        # (dashboard/views/page_data.py): this store only names them and the layout's view, and
+        # starts the renderer once Dash has drawn the page (app.js boot).
+        dcc.Store(id=ids.LAYER_DATA, data={"layer": layer_id, "year": year, "meta": files.get("meta", ""),
+                                           "layer_url": files.get("layer", "")}),
+        # (the controls' clientside callback needs an output; nothing reads it)
+        dcc.Store(id=ids.META, data={}),
         # (not None: a store whose data is None sets it again when it mounts, which would run the
         # server callbacks on every page load)
-        dcc.Store(id=ids.LAYER_REQ, data={}),
-        dcc.Store(id=ids.LAYER2_REQ, data={}),
-        dcc.Store(id=ids.LAYER2_DATA, data={}),
         dcc.Store(id=ids.PANEL_REQ, data={}),
         dcc.Store(id=ids.DATA_REQ, data={}),
         dcc.Store(id=ids.SOURCES_REQ, data={}),
