@@ -460,9 +460,25 @@
     var info = meta.layers[side.layer] || {};
     return (info.label || side.layer) + ", " + side.year;
   }
+  // the right map's choices (every year, every layer of the selector), written on first use
+  function compareOptions(y2, l2) {
+    if (y2 && !y2.options.length) {
+      var years = ['<option value="">the same year (moves with the slider)</option>'];
+      for (var y = ctx.years[0]; y <= ctx.years[1]; y++) { years.push('<option value="' + y + '">' + y + "</option>"); }
+      y2.innerHTML = years.join("");
+    }
+    if (l2 && !l2.options.length) {
+      l2.innerHTML = '<option value="">the same layer</option>' + Object.keys(meta.layers).filter(function (id) {
+        return !meta.layers[id].per_1000_of;
+      }).map(function (id) {
+        return '<option value="' + esc(id) + '">' + esc(meta.layers[id].label) + "</option>";
+      }).join("");
+    }
+  }
   function renderCompare(s) {
     var sides = compareSides(s);
     var y2 = document.getElementById("compare-year2"), l2 = document.getElementById("compare-layer2");
+    compareOptions(y2, l2);
     if (y2) { y2.value = s.year2 !== null && s.year2 !== undefined ? String(s.year2) : ""; }
     if (l2) { l2.value = s.layer2 || ""; }
     if (s.layer2 && !payloads[s.layer2]) { loadLayer(s.layer2); }
@@ -560,8 +576,27 @@
       });
     } else { said("Select the text and copy it."); }
   }
+  // the box's fields, written when it first opens (not in the first layout: fewer components for
+  // Dash's first render; ids in dashboard/ids.py)
+  function shareBody() {
+    var body = document.querySelector("#share-box .share-body");
+    if (!body || document.getElementById("share-link")) { return; }
+    body.innerHTML =
+      '<label for="share-link">Link to this view</label><div class="share-row">' +
+      '<textarea id="share-link" readonly rows="2" class="share-input share-code"></textarea>' +
+      '<button id="copy-link" type="button" class="share-btn">Copy link</button></div>' +
+      '<label for="embed-code">Embed this view in a page (HTML)</label>' +
+      '<textarea id="embed-code" readonly rows="3" class="share-code"></textarea>' +
+      '<button id="copy-embed" type="button" class="share-btn">Copy embed code</button>' +
+      '<h3>Cite this view</h3><pre id="cite-text" class="cite-text" tabindex="0"></pre>' +
+      '<button id="copy-cite" type="button" class="share-btn">Copy citation</button>' +
+      '<h3>BibTeX</h3><pre id="cite-bibtex" class="cite-text" tabindex="0"></pre>' +
+      '<span id="share-status" class="share-status" role="status"></span>';
+  }
   document.addEventListener("toggle", function (ev) {
-    if (ev.target && ev.target.id === "share-box" && state) { renderShare(state); }
+    if (!ev.target || ev.target.id !== "share-box") { return; }
+    shareBody();
+    if (state) { renderShare(state); }
   }, true);
 
   var grid = "none";  // none | loading | ready

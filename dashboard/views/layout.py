@@ -137,26 +137,14 @@ TABS = (("map", "Map"), ("chart", "Chart"), ("rank", "Ranking"), ("compare", "Co
 
 
 def share_box() -> html.Details:
-    """Share, embed and cite the view on screen: filled by assets/atlas/app.js (renderShare) from
-    the view state; the link, the embed snippet and the citation always name the current view."""
+    """Share, embed and cite the view on screen: the fields (link, embed snippet, citation, BibTeX,
+    ids in dashboard/ids.py) are written by assets/atlas/app.js (shareBody) when the box first
+    opens, and filled from the view state (renderShare); the link, the embed snippet and the
+    citation always name the current view. (Not in the first layout: fewer components for Dash's
+    first render.)"""
     return html.Details(id=ids.SHARE_BOX, className="share-box", children=[
         html.Summary("Share · cite", className="share-summary"),
-        html.Div(className="share-body", children=[
-            html.Label("Link to this view", htmlFor=ids.SHARE_LINK),
-            html.Div(className="share-row", children=[
-                html.Textarea(id=ids.SHARE_LINK, readOnly=True, rows=2, className="share-input share-code"),
-                html.Button("Copy link", id=ids.COPY_LINK, type="button", className="share-btn"),
-            ]),
-            html.Label("Embed this view in a page (HTML)", htmlFor=ids.EMBED_CODE),
-            html.Textarea(id=ids.EMBED_CODE, readOnly=True, rows=3, className="share-code"),
-            html.Button("Copy embed code", id=ids.COPY_EMBED, type="button", className="share-btn"),
-            html.H3("Cite this view"),
-            html.Pre(id=ids.CITE_TEXT, className="cite-text", tabIndex="0"),
-            html.Button("Copy citation", id=ids.COPY_CITE, type="button", className="share-btn"),
-            html.H3("BibTeX"),
-            html.Pre(id=ids.CITE_BIBTEX, className="cite-text", tabIndex="0"),
-            html.Span(id=ids.SHARE_STATUS, className="share-status", role="status"),
-        ]),
+        html.Div(className="share-body"),
     ])
 
 
@@ -201,15 +189,13 @@ def flows_box() -> html.Div:
 
 def compare_box(data: AtlasData) -> html.Div:
     """The compare view: two maps side by side, the left one the view's layer and year, the right
-    one ``layer2`` (else the same layer) in ``year2`` (else the same year, moving with the slider)."""
-    years = [html.Option("the same year (moves with the slider)", value="")] + [
-        html.Option(str(y), value=str(y)) for y in YEARS]
-    layers = [html.Option("the same layer", value="")] + [
-        html.Option(i["label"], value=i["id"]) for i in data.map_layers()]
+    one ``layer2`` (else the same layer) in ``year2`` (else the same year, moving with the slider).
+    The two selects' options (every year, every layer) are written by assets/atlas/app.js
+    (compareOptions) when the view first opens."""
     return html.Div(id=ids.COMPARE_BOX, className="compare-box", hidden=True, children=[
         html.Div(className="compare-controls", children=[
-            html.Label(["Right map: year ", html.Select(id=ids.COMPARE_YEAR2, children=years)]),
-            html.Label([" layer ", html.Select(id=ids.COMPARE_LAYER2, children=layers)]),
+            html.Label(["Right map: year ", html.Select(id=ids.COMPARE_YEAR2)]),
+            html.Label([" layer ", html.Select(id=ids.COMPARE_LAYER2)]),
         ]),
         html.Div(id=ids.MAP_COMPARE, className="map-compare", children=[
             html.Figure(className="compare-side", children=[
@@ -245,16 +231,8 @@ def base_figure(data: AtlasData, layer_id: str, year: int) -> dict[str, Any]:
     return fig
 
 
-# The texts of the year (the first view's; assets/atlas/app.js renderTexts writes the same markup
-# for every later year, straight into these elements)
-def map_table(frames: dict[str, Any], year: int) -> list[Any]:
-    fr = frames["years"][str(year)]
-    return [html.Caption(f"{frames['label']}, {year}"),
-            html.Thead(html.Tr([html.Th("Country", scope="col"), html.Th(frames["label"], scope="col")])),
-            html.Tbody([html.Tr([html.Th(n, scope="row"), html.Td(lbl)])
-                        for n, lbl in zip(frames["names"], fr["labels"], strict=True)])]
-
-
+# The year's events (the first view's; assets/atlas/app.js renderTexts writes the same markup
+# for every later year, and the map's table for every year, straight into these elements)
 def events_list(data: AtlasData, year: int) -> list[Any]:
     evs = figures.year_events(data, year)
     if evs.empty:
@@ -390,9 +368,11 @@ def build_layout(data: AtlasData, stories: dict[str, dict[str, Any]] | None = No
                 # Filled by assets/atlas/app.js (renderTexts) for every year and layer; React never
                 # manages their children.
                 html.P(id=ids.MAP_SUMMARY, className="map-summary", children=frame["summary"]),
+                # (the table's rows: written by app.js renderTexts when the page boots; folded,
+                # so the static copy and the live page look the same without them)
                 html.Details(className="map-table", children=[
                     html.Summary("Table of the map's values"),
-                    html.Table(id=ids.MAP_TABLE, children=map_table(frames, year)),
+                    html.Table(id=ids.MAP_TABLE),
                 ]),
                 html.Section(className="events", **{"aria-label": "Events of the selected year"}, children=[
                     html.H2(html.Span(id=ids.EVENTS_TITLE, children=f"Events in {year}")),
