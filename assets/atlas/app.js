@@ -102,7 +102,7 @@
     if (prev.view !== s.view) { renderView(s); }
     renderActive(prev, s);
     renderShare(s);
-    if (s.view === "data" && (prev.view !== "data" || prev.data !== s.data)) { renderData(s); }
+    if (s.view === "data" && (prev.view !== "data" || prev.data !== s.data)) { dataWhenAwake(s); }
     if (prev.playing !== s.playing || s.playing) { renderPlay(s); }
   }
 
@@ -114,8 +114,16 @@
     awake = true;
     WAKE_EVENTS.forEach(function (type) { window.removeEventListener(type, wake, true); });
     A.map.withPlotly(function () { renderMap(state); });
+    if (dataQueued) { dataQueued = false; if (state.view === "data") { renderData(state); } }
   }
-  var WAKE_EVENTS = ["pointermove", "pointerdown", "touchstart", "keydown", "focusin", "wheel"];
+  var WAKE_EVENTS = ["pointermove", "pointerdown", "touchstart", "keydown", "focusin", "wheel", "scroll"];
+  // the data tab opened by the address: its grid (dash-ag-grid's script, then the table) comes on
+  // the user's first move too, as plotly.js does for the map; until then the page shows the tab's
+  // first lines (dashboard/views/data_tab.py data_tab_intro). A click on the tab is a move.
+  var dataQueued = false;
+  function dataWhenAwake(s) {
+    if (awake) { renderData(s); } else { dataQueued = true; }
+  }
   WAKE_EVENTS.forEach(function (type) { window.addEventListener(type, wake, { capture: true, passive: true }); });
 
   // a layer's payload: from the page's cache, else its JSON file (cached by the browser for good:

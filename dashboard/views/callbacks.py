@@ -114,7 +114,8 @@ def register(app: Dash, data: AtlasData) -> None:
         prevent_initial_call=True,
     )
     def render_data_tab(req: Any, current: Any):
-        if not req or (isinstance(current, dict) and current.get("type") != "P"):
+        # once: the slot holds a placeholder until then (layout.py; data_tab.data_tab_intro)
+        if not req or (isinstance(current, dict) and (current.get("props") or {}).get("id") == "data-tab"):
             return no_update
         return data_tab_layout(data, _request(req))
 

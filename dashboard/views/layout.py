@@ -11,6 +11,7 @@ from dashboard.core import figures
 from dashboard.core.config import DEFAULT_YEAR, ISO3, REGIONS, YEARS
 from dashboard.core.data import AtlasData
 from dashboard.core.viewstate import DEFAULT_LAYER, address_context
+from dashboard.views.data_tab import data_tab_intro
 from dashboard.views.download_menu import download_menu
 
 # The page shell: as Dash's default, plus a language, a no-JavaScript message and preload hints
@@ -394,7 +395,8 @@ def build_layout(data: AtlasData, stories: dict[str, dict[str, Any]] | None = No
         # (dashboard/views/callbacks.py): the map's first paint does not wait for them, and the
         # grid's script is loaded only then.
         html.Section(id=ids.VIEW_DATA, className="view", role="tabpanel", hidden=view != "data",
-                     children=[html.Div(id=ids.DATA_SLOT, children=html.P("Loading the data table…"))]),
+                     children=[html.Div(id=ids.DATA_SLOT, children=data_tab_intro(data) if view == "data"
+                                        else html.P("Loading the data table…"))]),
         html.Section(id=ids.VIEW_SOURCES, className="view", role="tabpanel", hidden=view != "sources",
                      children=[html.Div(id=ids.SOURCES_SLOT, children=html.P("Loading the sources…"))]),
         ]),
