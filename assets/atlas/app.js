@@ -164,8 +164,8 @@
     if (lg) {
       lg.innerHTML = '<h2 class="legend-title">' + esc(payload.legend.title) + '</h2><ul class="legend-list">' +
         payload.legend.items.map(function (it) {
-          return '<li><span class="swatch' + (it.label === payload.legend.no_data ? " swatch-nodata" : "") +
-            '" style="background: ' + esc(it.color) + '"></span><span>' + esc(it.label) + "</span></li>";
+          return '<li class="sw' + (it.label === payload.legend.no_data ? " sw-nodata" : "") +
+            '" style="--swatch: ' + esc(it.color) + '">' + esc(it.label) + "</li>";
         }).join("") + "</ul>";
     }
     var src = document.getElementById("source-line");
@@ -425,7 +425,30 @@
     }
   }
 
+  // the chart's and the compare view's contents, written when the view first opens (not in the
+  // first layout: Dash's first render costs per component; ids in dashboard/ids.py)
+  var CHART_HTML =
+    '<div id="chart-states" class="chart-states" role="group" aria-label="States"></div>' +
+    '<div id="chart-scale" class="chart-scale" role="radiogroup" aria-label="Axis"></div>' +
+    '<div id="chart" class="chart-graph" role="img" aria-label="Chart"></div>' +
+    '<div id="chart-legend" class="legend chart-legend"></div>' +
+    '<p class="chart-downloads"><a id="chart-wide" class="download-link" href="/download/wide.csv">' +
+    "Download these states as a wide table (CSV, states × years)</a></p>";
+  var COMPARE_HTML =
+    '<div class="compare-controls"><label>Right map: year <select id="compare-year2"></select></label>' +
+    '<label> layer <select id="compare-layer2"></select></label></div>' +
+    '<div id="map-compare" class="map-compare">' +
+    '<figure class="compare-side"><div id="compare-left" class="compare-plot"></div>' +
+    '<figcaption id="compare-left-caption" class="compare-caption"></figcaption></figure>' +
+    '<figure class="compare-side"><div id="compare-right" class="compare-plot"></div>' +
+    '<figcaption id="compare-right-caption" class="compare-caption"></figcaption></figure></div>';
+  function fillBox(id, html) {
+    var el = document.getElementById(id);
+    if (el && !el.firstChild) { el.innerHTML = html; }
+  }
+
   function renderChart(s) {
+    fillBox("chart-box", CHART_HTML);
     chartControls();
     var el = document.getElementById("chart"), payload = payloads[s.layer];
     var states = A.views.chartStates(s, ctx, meta.groups_of_states);
@@ -484,6 +507,7 @@
     }
   }
   function renderCompare(s) {
+    fillBox("compare-box", COMPARE_HTML);
     var sides = compareSides(s);
     var y2 = document.getElementById("compare-year2"), l2 = document.getElementById("compare-layer2");
     compareOptions(y2, l2);

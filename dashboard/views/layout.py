@@ -71,9 +71,11 @@ def layer_options(data: AtlasData) -> list[dict[str, Any]]:
 
 def legend(data: AtlasData, layer_id: str) -> list[Any]:
     layer = data.indicators[layer_id]
+    # one component per entry (Dash's first render costs per component): the colour is the
+    # item's ::before box (assets/atlas.css .sw), from its --swatch
     items = [
-        html.Li([html.Span(className="swatch" + (" swatch-nodata" if it["label"] == figures.NO_DATA_LABEL else ""),
-                           style={"background": it["color"]}), html.Span(it["label"])])
+        html.Li(it["label"], className="sw" + (" sw-nodata" if it["label"] == figures.NO_DATA_LABEL else ""),
+                style={"--swatch": it["color"]})
         for it in figures.legend_items(data, layer_id)
     ]
     title = layer["label"] + ("" if layer["unit"] in ("status", "category") else f" ({layer['unit']})")
@@ -151,19 +153,10 @@ def share_box() -> html.Details:
 
 def chart_box(data: AtlasData, layer_id: str = DEFAULT_LAYER) -> html.Div:
     """The chart view: the states to draw (the address's ``countries``, shared with the data tab),
-    a linear/log axis for counts, the chart (assets/atlas/views.js chartFigure) and its legend."""
-    return html.Div(id=ids.CHART_BOX, className="chart-box", hidden=True, children=[
-        # the states' checkboxes and the axis choice: plain form fields, written by
-        # assets/atlas/app.js (chartControls; React never manages their children)
-        html.Div(id=ids.CHART_STATES, className="chart-states", role="group", **{"aria-label": "States"}),
-        html.Div(id=ids.CHART_SCALE, className="chart-scale", role="radiogroup", **{"aria-label": "Axis"}),
-        html.Div(id=ids.CHART, className="chart-graph", role="img", **{"aria-label": "Chart"}),
-        html.Div(id=ids.CHART_LEGEND, className="legend chart-legend"),
-        html.P(className="chart-downloads", children=[
-            html.A("Download these states as a wide table (CSV, states × years)", id=ids.CHART_WIDE,
-                   href=f"/download/wide.csv?indicators={layer_id}", className="download-link"),
-        ]),
-    ])
+    a linear/log axis for counts, the chart (assets/atlas/views.js chartFigure), its legend and the
+    wide table's link. Its contents (ids in dashboard/ids.py) are written by assets/atlas/app.js
+    (CHART_HTML) when the view first opens: fewer components for Dash's first render."""
+    return html.Div(id=ids.CHART_BOX, className="chart-box", hidden=True)
 
 
 def overlap_box() -> html.Div:
@@ -189,26 +182,11 @@ def flows_box() -> html.Div:
 
 
 def compare_box(data: AtlasData) -> html.Div:
-    """The compare view: two maps side by side, the left one the view's layer and year, the right
-    one ``layer2`` (else the same layer) in ``year2`` (else the same year, moving with the slider).
-    The two selects' options (every year, every layer) are written by assets/atlas/app.js
-    (compareOptions) when the view first opens."""
-    return html.Div(id=ids.COMPARE_BOX, className="compare-box", hidden=True, children=[
-        html.Div(className="compare-controls", children=[
-            html.Label(["Right map: year ", html.Select(id=ids.COMPARE_YEAR2)]),
-            html.Label([" layer ", html.Select(id=ids.COMPARE_LAYER2)]),
-        ]),
-        html.Div(id=ids.MAP_COMPARE, className="map-compare", children=[
-            html.Figure(className="compare-side", children=[
-                html.Div(id=ids.COMPARE_LEFT, className="compare-plot"),
-                html.Figcaption(id=ids.COMPARE_LEFT_CAPTION, className="compare-caption"),
-            ]),
-            html.Figure(className="compare-side", children=[
-                html.Div(id=ids.COMPARE_RIGHT, className="compare-plot"),
-                html.Figcaption(id=ids.COMPARE_RIGHT_CAPTION, className="compare-caption"),
-            ]),
-        ]),
-    ])
+    """The compare view: two maps side by side (``map-compare``), the left one the view's layer and
+    year, the right one ``layer2`` (else the same layer) in ``year2`` (else the same year, moving
+    with the slider). Its contents (the two selects, with every year and layer, and the two maps)
+    are written by assets/atlas/app.js (COMPARE_HTML, compareOptions) when the view first opens."""
+    return html.Div(id=ids.COMPARE_BOX, className="compare-box", hidden=True)
 
 
 def poster_url(layer_id: str, year: int, version: str) -> str:
