@@ -289,25 +289,37 @@
     });
   }
 
+  // the story box's contents: written once (then only their texts change, so a focused button
+  // keeps its focus from step to step); ids in dashboard/ids.py
+  var STORY_HTML =
+    '<p id="story-heading" class="story-heading"></p><h2 id="story-step-title" class="story-step-title"></h2>' +
+    '<p id="story-caption" class="story-caption"></p><ul id="story-sources" class="story-sources"></ul>' +
+    '<div class="story-nav"><button id="story-prev" type="button" class="story-btn">◀ Previous</button>' +
+    '<span id="story-count" class="story-count"></span>' +
+    '<button id="story-next" type="button" class="story-btn">Next ▶</button>' +
+    '<button id="story-end" type="button" class="story-btn story-end">End story</button></div>';
   function renderStory(s) {
     var story = s.story && meta.stories[s.story];
     tell("story-select", "value", s.story || null);
     if (!story) { tell("story-box", "hidden", true); return; }
     var step = story.steps[s.step];
-    var sources = step.sources.map(function (src) {
-      var kids = src.url ? [{ namespace: "dash_html_components", type: "A",
-                              props: { href: src.url, children: src.citation, target: "_blank", rel: "noopener" } }]
-                         : [src.citation];
-      return { namespace: "dash_html_components", type: "Li", props: { children: kids } };
-    });
+    fillBox("story-box", STORY_HTML);
+    function text(id, t) { var el = document.getElementById(id); if (el) { el.textContent = t; } }
+    text("story-heading", story.title);
+    text("story-step-title", step.title);
+    text("story-caption", step.caption);
+    text("story-count", "Step " + (s.step + 1) + " of " + story.steps.length);
+    var list = document.getElementById("story-sources");
+    if (list) {
+      list.innerHTML = step.sources.map(function (src) {
+        return "<li>" + (src.url ? '<a href="' + esc(src.url) + '" target="_blank" rel="noopener">' + esc(src.citation) + "</a>"
+                                 : esc(src.citation)) + "</li>";
+      }).join("");
+    }
+    var prev = document.getElementById("story-prev"), next = document.getElementById("story-next");
+    if (prev) { prev.disabled = s.step === 0; }
+    if (next) { next.disabled = s.step === story.steps.length - 1; }
     tell("story-box", "hidden", false);
-    tell("story-heading", "children", story.title);
-    tell("story-step-title", "children", step.title);
-    tell("story-caption", "children", step.caption);
-    tell("story-sources", "children", sources);
-    tell("story-count", "children", "Step " + (s.step + 1) + " of " + story.steps.length);
-    tell("story-prev", "disabled", s.step === 0);
-    tell("story-next", "disabled", s.step === story.steps.length - 1);
   }
 
   function renderPresent(s) {

@@ -304,21 +304,11 @@ def build_layout(data: AtlasData, stories: dict[str, dict[str, Any]] | None = No
                     # the same map as a static picture until plotly.js has drawn it
                     html.Img(id=ids.MAP_POSTER, className="map-poster", alt="", src=poster_url(layer_id, year, version),
                              **{"aria-hidden": "true"}),
+                    # the story's step: its heading, title, caption, sources and buttons (ids in
+                    # dashboard/ids.py) are written by assets/atlas/app.js (renderStory) when a
+                    # story opens (not in the first layout: Dash's first render costs per component)
                     html.Section(id=ids.STORY_BOX, className="story-box", hidden=True, tabIndex="0",
-                                 **{"aria-label": "Guided story", "aria-live": "polite"}, children=[
-                        html.P(id=ids.STORY_HEADING, className="story-heading"),
-                        html.H2(id=ids.STORY_STEP_TITLE, className="story-step-title"),
-                        html.P(id=ids.STORY_CAPTION, className="story-caption"),
-                        html.Ul(id=ids.STORY_SOURCES, className="story-sources"),
-                        html.Div(className="story-nav", children=[
-                            html.Button("◀ Previous", id=ids.STORY_PREV, n_clicks=0, className="story-btn",
-                                        type="button"),
-                            html.Span(id=ids.STORY_COUNT, className="story-count"),
-                            html.Button("Next ▶", id=ids.STORY_NEXT, n_clicks=0, className="story-btn", type="button"),
-                            html.Button("End story", id=ids.STORY_END, n_clicks=0, className="story-btn story-end",
-                                        type="button"),
-                        ]),
-                    ]),
+                                 **{"aria-label": "Guided story", "aria-live": "polite"}),
                 ]),
                 chart_box(data, layer_id),
                 html.Div(id=ids.RANKING, className="ranking", hidden=True, role="region", tabIndex="0",
