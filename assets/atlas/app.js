@@ -749,6 +749,7 @@
     sent["layer-select.value"] = A.state.baseOf(shown.layer, ctx);
     sent["per-capita.value"] = A.state.isPerCapita(shown.layer, ctx) ? "per1000" : "count";
     sent["year-slider.value"] = shown.year;
+    sent["notice.children"] = null;  // (the layout's notice is empty: no store update to say so again)
     booted = true;
     var q = A.address.serialise(state, ctx);
     if (q !== window.location.search) {
