@@ -750,6 +750,10 @@
     sent["per-capita.value"] = A.state.isPerCapita(shown.layer, ctx) ? "per1000" : "count";
     sent["year-slider.value"] = shown.year;
     sent["notice.children"] = null;  // (the layout's notice is empty: no store update to say so again)
+    // the layout shows the address's story step when it has one (dashboard/views/layout.py story_box)
+    var storyBox = document.getElementById("story-box");
+    sent["story-box.hidden"] = !storyBox || storyBox.hidden;
+    if (storyBox && !storyBox.hidden) { sent["story-select.value"] = parsed.state.story || null; }
     booted = true;
     var q = A.address.serialise(state, ctx);
     if (q !== window.location.search) {

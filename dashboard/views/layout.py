@@ -189,6 +189,31 @@ def compare_box(data: AtlasData) -> html.Div:
     return html.Div(id=ids.COMPARE_BOX, className="compare-box", hidden=True)
 
 
+def story_box(story: dict[str, Any] | None, step: int) -> html.Section:
+    """The guided story's box: empty and hidden without a story (assets/atlas/app.js renderStory
+    writes its contents, the same markup as here, when a story opens), else the step's."""
+    attrs = {"id": ids.STORY_BOX, "className": "story-box", "tabIndex": "0",
+             "aria-label": "Guided story", "aria-live": "polite"}
+    if not story or not 0 <= step < len(story["steps"]):
+        return html.Section(hidden=True, **attrs)
+    st = story["steps"][step]
+    n = len(story["steps"])
+    return html.Section(hidden=False, **attrs, children=[
+        html.P(story["title"], id=ids.STORY_HEADING, className="story-heading"),
+        html.H2(st["title"], id=ids.STORY_STEP_TITLE, className="story-step-title"),
+        html.P(st["caption"], id=ids.STORY_CAPTION, className="story-caption"),
+        html.Ul(id=ids.STORY_SOURCES, className="story-sources", children=[
+            html.Li(html.A(src["citation"], href=src["url"], target="_blank", rel="noopener") if src.get("url")
+                    else src["citation"]) for src in st["sources"]]),
+        html.Div(className="story-nav", children=[
+            html.Button("◀ Previous", id=ids.STORY_PREV, className="story-btn", type="button", disabled=step == 0),
+            html.Span(f"Step {step + 1} of {n}", id=ids.STORY_COUNT, className="story-count"),
+            html.Button("Next ▶", id=ids.STORY_NEXT, className="story-btn", type="button", disabled=step == n - 1),
+            html.Button("End story", id=ids.STORY_END, className="story-btn story-end", type="button"),
+        ]),
+    ])
+
+
 def poster_url(layer_id: str, year: int, version: str) -> str:
     """The static picture of the map for a view (dashboard/views/poster.py); ``version`` (of the
     data) lets it be cached for good."""
@@ -223,7 +248,8 @@ def events_list(data: AtlasData, year: int) -> list[Any]:
 
 def build_layout(data: AtlasData, stories: dict[str, dict[str, Any]] | None = None,
                  layer_id: str = DEFAULT_LAYER, year: int = DEFAULT_YEAR, present: bool = False,
-                 view: str = "map", files: dict[str, str] | None = None) -> html.Div:
+                 view: str = "map", story: str | None = None, step: int = 0,
+                 files: dict[str, str] | None = None) -> html.Div:
     """The page for one layer and year (the address's, so that a link shows its own map and legend
     at once). Everything else the address says (country, story, presentation, view, the data
     tab's selection) is drawn by the browser's renderer (assets/atlas/app.js) from the address.
@@ -259,7 +285,7 @@ def build_layout(data: AtlasData, stories: dict[str, dict[str, Any]] | None = No
                 # (boxes of the final size around Dash's lazily loaded controls: nothing moves when they appear)
                 html.Div(className="story-select-box", children=dcc.Dropdown(
                     id=ids.STORY_SELECT, className="story-select", clearable=False, searchable=False,
-                    placeholder="Guided story…", value=None,
+                    placeholder="Guided story…", value=story if story in stories else None,
                     options=[{"label": st["title"], "value": sid} for sid, st in stories.items()])),
                 share_box(),
                 html.Button("Leave presentation" if present else "Present", id=ids.PRESENT, n_clicks=0,
@@ -307,8 +333,9 @@ def build_layout(data: AtlasData, stories: dict[str, dict[str, Any]] | None = No
                     # the story's step: its heading, title, caption, sources and buttons (ids in
                     # dashboard/ids.py) are written by assets/atlas/app.js (renderStory) when a
                     # story opens (not in the first layout: Dash's first render costs per component)
-                    html.Section(id=ids.STORY_BOX, className="story-box", hidden=True, tabIndex="0",
-                                 **{"aria-label": "Guided story", "aria-live": "polite"}),
+                    # (drawn here for an address with a story, so that the static copy has it: on
+                    # phones it is in the page's flow, and would push the slider when it appears)
+                    story_box(stories.get(story) if story else None, step),
                 ]),
                 chart_box(data, layer_id),
                 html.Div(id=ids.RANKING, className="ranking", hidden=True, role="region", tabIndex="0",

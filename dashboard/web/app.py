@@ -50,7 +50,8 @@ def _poster_url(query: str, version: str) -> str:
     return "/map-poster.svg?" + (query + "&" if query else "") + f"v={version}"
 
 
-View = tuple[str, int, bool, str]  # what the live page's layout depends on: layer, year, presentation, tab
+# what the live page's layout depends on: layer, year, presentation, tab, story and its step
+View = tuple[str, int, bool, str, "str | None", int]
 
 
 class PageViews:
@@ -67,7 +68,7 @@ class PageViews:
 
     def view(self, query: str) -> View:
         state = parse_query(query[:2000], self.ctx)
-        return state.layer, state.year, state.present, state.view
+        return state.layer, state.year, state.present, state.view, state.story, state.step if state.story else 0
 
     def _keep(self, cache: dict[Any, Any], key: Any, value: Any) -> Any:
         while len(cache) >= self.size:
@@ -112,7 +113,7 @@ class PageViews:
                 .replace("<!--atlas-prerender-->", self.prerender(query, view)))
 
 
-DEFAULT_VIEW: View = (DEFAULT_LAYER, DEFAULT_YEAR, False, "map")
+DEFAULT_VIEW: View = (DEFAULT_LAYER, DEFAULT_YEAR, False, "map", None, 0)
 
 
 _PAGE: dict[str, PageViews] = {}
