@@ -255,7 +255,7 @@
     var p = document.getElementById("map-summary");
     if (p) { p.textContent = fr.summary; }
     var table = document.getElementById("map-table");
-    if (table) {
+    function writeTable() {
       var label = payload.frames.label;
       table.innerHTML = "<caption>" + esc(label) + ", " + s.year + "</caption>" +
         '<thead><tr><th scope="col">Country</th><th scope="col">' + esc(label) + "</th></tr></thead><tbody>" +
@@ -263,6 +263,8 @@
           return '<tr><th scope="row">' + esc(n) + "</th><td>" + esc(fr.labels[i]) + "</td></tr>";
         }).join("") + "</tbody>";
     }
+    // (at boot, in a task of its own: the table is folded, and the boot's task stays short)
+    if (table) { if (booting && !table.firstChild) { setTimeout(writeTable, 0); } else { writeTable(); } }
   }
 
   function renderPanel(s) {
@@ -711,7 +713,8 @@
 
   function boot(m, layerData) {
     var copy = document.getElementById("prerender");  // the static copy (already hidden by CSS)
-    if (copy) { copy.parentNode.removeChild(copy); }
+    // removed in a task of its own (the boot's task stays short)
+    if (copy) { setTimeout(function () { if (copy.parentNode) { copy.parentNode.removeChild(copy); } }, 0); }
     // the live page's picture of the map is the address's (the layout's is its own view's, which
     // differs when the layout request carried no Referer)
     var img = document.getElementById("map-poster"), link = document.getElementById("poster-src");
