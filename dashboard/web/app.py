@@ -139,16 +139,17 @@ def _preloads(query: str, layer: str, year: int, version: str) -> str:
     mtime = int(plotly.stat().st_mtime) if plotly.exists() else 0
     poster = _poster_url(query, version)
     return (f'<meta id="plotly-src" name="atlas-plotly" content="/assets/{PLOTLY_ASSET}?m={mtime}">\n'
-            f'        <link rel="preload" as="image" id="poster-src" href="{html_escape(poster)}" '
+            f'        <link rel="preload" as="image" id="poster-src" fetchpriority="high" href="{html_escape(poster)}" '
             f'data-layer="{html_escape(layer)}" data-year="{year}">')
 
 
 def _file_preloads(meta_url: str, layer_url: str) -> str:
     """The page's facts and the address's layer (dashboard/views/page_data.py), fetched by
     assets/atlas/app.js once Dash has drawn the page: asked for at once, in parallel with Dash's
-    scripts."""
-    return "".join(f'\n        <link rel="preload" as="fetch" crossorigin="anonymous" href="{html_escape(u)}">'
-                   for u in (meta_url, layer_url))
+    scripts, but at a low priority (on a slow line they must not delay the map's picture, the
+    page's largest paint)."""
+    return "".join(f'\n        <link rel="preload" as="fetch" crossorigin="anonymous" fetchpriority="low" '
+                   f'href="{html_escape(u)}">' for u in (meta_url, layer_url))
 
 
 # The paths the app answers; anything else is a 404 (Dash itself would answer every path with

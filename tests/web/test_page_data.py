@@ -20,8 +20,9 @@ def client() -> flask.testing.FlaskClient:
 
 def _preloads(client: flask.testing.FlaskClient, query: str) -> list[str]:
     page = client.get("/" + query).get_data(as_text=True)
-    return [u.replace("&amp;", "&") for u in
-            re.findall(r'<link rel="preload" as="fetch" crossorigin="anonymous" href="([^"]+)">', page)]
+    found = re.findall(r'<link rel="preload" as="fetch" crossorigin="anonymous" fetchpriority="low" '
+                       r'href="([^"]+)">', page)
+    return [u.replace("&amp;", "&") for u in found]
 
 
 def test_page_preloads_its_facts_and_the_address_layer(client) -> None:
