@@ -87,10 +87,11 @@
   function render(prev, s) {
     if (mapShown(s)) { renderMap(s); }
     if (prev.layer !== s.layer) {
-      placeCoverage();
-      tell("layer-select", "value", A.state.baseOf(s.layer, ctx));
-      tell("per-capita", "value", A.state.isPerCapita(s.layer, ctx) ? "per1000" : "count");
+      // Dash's controls follow once the layer is drawn, after its frame (their re-render would
+      // delay the layer's file and its drawing; a choice made in the selector itself is no echo)
+      echoQueued = true;
       loadLayer(s.layer);
+      if (payloads[s.layer]) { echoLayer(); }
     }
     if (prev.year !== s.year) { yearLater(); }
     if (prev.year !== s.year || prev.layer !== s.layer) { renderTexts(s); }
@@ -148,6 +149,7 @@
     }, function () {
       delete pending[id];
       if (id === state.layer) {
+        echoLayer();
         renderNotices([{ text: "The layer could not be loaded: check the connection and choose it again." }]);
       }
     });
@@ -172,7 +174,24 @@
     if (src) { src.innerHTML = payload.source_line.map(function (t) { return "<span>" + esc(t) + "</span>"; }).join(""); }
     var desc = document.getElementById("layer-description");
     if (desc) { desc.textContent = payload.description; }
-    tell("per-capita-box", "style", { display: payload.per_capita_toggle ? "block" : "none" });
+    afterPaint(function () {
+      var p = payloads[state.layer] || payload;
+      tell("per-capita-box", "style", { display: p.per_capita_toggle ? "block" : "none" });
+    });
+  }
+  var echoQueued = false;
+  function echoLayer() {
+    if (!echoQueued) { return; }
+    echoQueued = false;
+    afterPaint(function () {
+      placeCoverage();
+      tell("layer-select", "value", A.state.baseOf(state.layer, ctx));
+      tell("per-capita", "value", A.state.isPerCapita(state.layer, ctx) ? "per1000" : "count");
+    });
+  }
+  // once the next frame is painted
+  function afterPaint(fn) {
+    window.requestAnimationFrame(function () { setTimeout(fn, 0); });
   }
 
   // the map, now if everything it needs is there (else when it arrives: layerArrived, Plotly)
@@ -779,6 +798,7 @@
     if (payload.layer === state.layer) {
       if (mapShown(state)) { renderMap(state); }
       renderLayerTexts(payload);
+      echoLayer();
       renderTexts(state);
       renderActive(Object.assign({}, state, { layer: null }), state);
     } else if (payload.layer === state.layer2 && state.view === "compare") {
