@@ -9,8 +9,8 @@ seconds, one wrk per kind of request, sharing ``--connections`` concurrent clien
 * ``page``      GET /, /_dash-layout and /_dash-dependencies (what every visit loads first)
 * ``static``    the scripts, CSS and topojson the page references (URLs read from the page)
 * ``api_csv``   GET /api/v1/observations?indicator=...&format=csv for several indicators
-* ``callback``  POST /_dash-update-component: the layer change (``load_layer``), with bodies built
-                from /_dash-dependencies the way the renderer builds them, cycling through layers
+* ``callback``  GET /atlas/layer/<id>.json?v=…: the layer change (the renderer fetches the layer's
+                file since issue 15; it was a Dash callback), cycling through layers
 * ``download``  POST /_dash-update-component: "download this view" as CSV, XLSX and GeoJSON
 
 Requests carry ``Accept-Encoding: gzip, deflate, br`` like a browser. One wrk per kind gives each
@@ -217,36 +217,12 @@ def page_assets(base: str) -> list[str]:
     return [u.decode() for u in urls] + ["/assets/topojson/world_110m.json"]
 
 
-def _outputs(key: str) -> list[dict[str, str]]:
-    parts = key[2:-2].split("...") if key.startswith("..") else [key]
-    return [{"id": p.rpartition(".")[0], "property": p.rpartition(".")[2]} for p in parts]
-
-
-def layer_change_bodies(base: str) -> list[str]:
-    """Bodies of the layer-change callback, as the renderer sends them (values filled by id)."""
-    _, raw, _ = fetch(base + "/_dash-dependencies")
-    deps = json.loads(raw)
-    dep = next((d for d in deps if not d.get("clientside_function") and "layer-data.data" in d["output"]
-                and any(i["id"] == "layer-req" for i in d["inputs"])), None)
-    if dep is None:
-        raise RuntimeError("no server callback with Input('layer-req') and Output('layer-data', 'data')")
-    bodies = []
-    for layer in CALLBACK_LAYERS:
-        values = {"layer-req": {"layer": layer}}
-
-        def refs(items: list[dict[str, Any]], values: dict[str, Any] = values) -> list[dict[str, Any]]:
-            out = []
-            for item in items:
-                ref = {"id": item["id"], "property": item["property"]}
-                if item["id"] in values:
-                    ref["value"] = values[item["id"]]
-                out.append(ref)
-            return out
-
-        body = {"output": dep["output"], "outputs": _outputs(dep["output"]), "inputs": refs(dep["inputs"]),
-                "changedPropIds": ["layer-req.data"], "state": refs(dep["state"])}
-        bodies.append(json.dumps(body, separators=(",", ":")))
-    return bodies
+def layer_paths(base: str) -> list[str]:
+    """The layer change, as the renderer asks for it: the layer's JSON file
+    (dashboard/views/page_data.py), at the address the page names (versioned)."""
+    _, raw, _ = fetch(base + "/atlas/meta.json")
+    tmpl = json.loads(raw)["layer_url"]
+    return [tmpl.replace("{id}", layer) for layer in CALLBACK_LAYERS]
 
 
 def download_paths() -> list[str]:
@@ -259,7 +235,7 @@ def build_kinds(base: str) -> list[Kind]:
         Kind("page", [("GET", p, None) for p in ("/", "/_dash-layout", "/_dash-dependencies")]),
         Kind("static", [("GET", p, None) for p in page_assets(base)]),
         Kind("api_csv", [("GET", f"/api/v1/observations?indicator={i}&format=csv", None) for i in API_INDICATORS]),
-        Kind("callback", [("POST", "/_dash-update-component", b) for b in layer_change_bodies(base)]),
+        Kind("callback", [("GET", p, None) for p in layer_paths(base)]),
         Kind("download", [("GET", p, None) for p in download_paths()]),
     ]
     # Every request answers 200 before the load starts (so errors under load are load errors).
@@ -268,8 +244,8 @@ def build_kinds(base: str) -> list[Kind]:
             status, data, ctype = fetch(base + path, body.encode() if body else None)
             if status != 200 or not data:
                 raise RuntimeError(f"{method} {path} answered {status}")
-            if kind.name == "callback" and "layer-data" not in json.loads(data).get("response", {}):
-                raise RuntimeError(f"the layer-change callback answered without the layer: {data[:200]!r}")
+            if kind.name == "callback" and "frames" not in json.loads(data):
+                raise RuntimeError(f"the layer file answered without the layer: {data[:200]!r}")
             if kind.name == "api_csv" and not ctype.startswith("text/csv"):
                 raise RuntimeError(f"{path} answered {ctype!r}, expected text/csv")
     return kinds

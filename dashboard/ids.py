@@ -108,12 +108,10 @@ PANEL_BODY = "panel-body"
 DATA_SLOT = "data-tab-slot"
 SOURCES_SLOT = "sources-tab-slot"
 
-# stores: static facts, and the requests the browser's renderer writes for the server
-META = "meta"
-LAYER_DATA = "layer-data"      # a layer's payload (the page's first one carries the base figure)
-LAYER_REQ = "layer-req"        # {layer}
-LAYER2_REQ = "layer2-req"      # {layer}: a second layer's payload (the compare view)
-LAYER2_DATA = "layer2-data"    # its answer
+# stores: the page's boot, and the requests the browser's renderer writes for the server (the
+# layers' payloads and the page's facts are JSON files the page fetches: views/page_data.py)
+META = "meta"                  # (an output for the controls' clientside callback; empty)
+LAYER_DATA = "layer-data"      # {layer, year, meta, layer_url}: the layout's view and the files' addresses
 DATA_REQ = "data-req"          # {indicators, countries, from, to}
 SOURCES_REQ = "sources-req"    # true once the sources tab was opened
 

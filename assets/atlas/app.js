@@ -1,10 +1,12 @@
 /* The store and the renderer: one state (state.js), changed only by dispatch(action); render()
  * draws it into the map, the texts, the panel, the story box, the controls and the address.
- * Dash is used for what needs the server (a layer's values, the data table; the country panel is
- * a JSON document, /panel/<ISO3>.json):
- * the renderer writes small request stores (layer-req, data-req) and Dash's answers
- * come back as events (layerArrived). Correctness never waits on a timer: the play timer only
- * produces "tick" actions, and frames only throttle the slider's echo. */
+ * The page's facts and every layer's payload are cached JSON files it fetches
+ * (dashboard/views/page_data.py: /atlas/meta.json, /atlas/layer/<id>.json), as is a country's
+ * panel (dashboard/views/panel.py: /panel/<ISO3>.json); their answers come back as events
+ * (layerArrived, drawPanel). Dash is used for what the server computes (the data table, the
+ * sources): the renderer writes small request stores (data-req, sources-req). Correctness
+ * never waits on a timer: the play timer only produces "tick" actions, and frames only throttle
+ * the slider's echo. */
 (function () {
   "use strict";
   var A = window.Atlas;
@@ -93,10 +95,11 @@
       if (panelChanged && panelShown(s)) { mapWaits = true; } else { renderMap(s); }
     }
     if (prev.layer !== s.layer) {
-      placeCoverage();
-      tell("layer-select", "value", A.state.baseOf(s.layer, ctx));
-      tell("per-capita", "value", A.state.isPerCapita(s.layer, ctx) ? "per1000" : "count");
-      tell("layer-req", "data", { layer: s.layer });
+      // Dash's controls follow once the layer is drawn, after its frame (their re-render would
+      // delay the layer's file and its drawing; a choice made in the selector itself is no echo)
+      echoQueued = true;
+      loadLayer(s.layer);
+      if (payloads[s.layer]) { echoLayer(); }
     }
     if (prev.year !== s.year) { yearLater(); }
     if (prev.year !== s.year || prev.layer !== s.layer) { renderTexts(s); }
@@ -108,7 +111,7 @@
     renderActive(prev, s);
     renderShare(s);
     renderTitle(s);
-    if (s.view === "data" && (prev.view !== "data" || prev.data !== s.data)) { renderData(s); }
+    if (s.view === "data" && (prev.view !== "data" || prev.data !== s.data)) { dataWhenAwake(s); }
     if (prev.playing !== s.playing || s.playing) { renderPlay(s); }
   }
 
@@ -120,9 +123,84 @@
     awake = true;
     WAKE_EVENTS.forEach(function (type) { window.removeEventListener(type, wake, true); });
     A.map.withPlotly(function () { renderMap(state); });
+    if (dataQueued) { dataQueued = false; if (state.view === "data") { renderData(state); } }
   }
-  var WAKE_EVENTS = ["pointermove", "pointerdown", "touchstart", "keydown", "focusin", "wheel"];
+  var WAKE_EVENTS = ["pointermove", "pointerdown", "touchstart", "keydown", "focusin", "wheel", "scroll"];
+  // the data tab opened by the address: its grid (dash-ag-grid's script, then the table) comes on
+  // the user's first move too, as plotly.js does for the map; until then the page shows the tab's
+  // first lines (dashboard/views/data_tab.py data_tab_intro). A click on the tab is a move.
+  var dataQueued = false;
+  function dataWhenAwake(s) {
+    if (awake) { renderData(s); } else { dataQueued = true; }
+  }
   WAKE_EVENTS.forEach(function (type) { window.addEventListener(type, wake, { capture: true, passive: true }); });
+
+  // a layer's payload: from the page's cache, else its JSON file (cached by the browser for good:
+  // its address carries the version of the data and code); layerArrived draws it
+  var pending = {};
+  function layerUrl(id) {
+    return (meta.layer_url || "/atlas/layer/{id}.json").replace("{id}", encodeURIComponent(id));
+  }
+  function getJSON(url) {
+    return window.fetch(url, { credentials: "same-origin" }).then(function (r) {
+      if (!r.ok) { throw new Error(url + ": " + r.status); }
+      return r.json();
+    });
+  }
+  function loadLayer(id) {
+    if (payloads[id]) { if (id === state.layer) { renderLayerTexts(payloads[id]); } return; }
+    if (pending[id]) { return; }
+    pending[id] = true;
+    getJSON(layerUrl(id)).then(function (payload) {
+      delete pending[id];
+      layerArrived(payload);
+    }, function () {
+      delete pending[id];
+      if (id === state.layer) {
+        echoLayer();
+        renderNotices([{ text: "The layer could not be loaded: check the connection and choose it again." }]);
+      }
+    });
+  }
+
+  // the legend, the source line, the description and the per-1,000 choice of the layer shown
+  // (markup as dashboard/views/layout.py legend and source_line; React never manages these
+  // elements' children after the first render)
+  var textsLayer = null;
+  function renderLayerTexts(payload) {
+    if (!payload || !payload.legend || textsLayer === payload.layer) { return; }
+    textsLayer = payload.layer;
+    var lg = document.getElementById("legend");
+    if (lg) {
+      lg.innerHTML = '<h2 class="legend-title">' + esc(payload.legend.title) + '</h2><ul class="legend-list">' +
+        payload.legend.items.map(function (it) {
+          return '<li class="sw' + (it.label === payload.legend.no_data ? " sw-nodata" : "") +
+            '" style="--swatch: ' + esc(it.color) + '">' + esc(it.label) + "</li>";
+        }).join("") + "</ul>";
+    }
+    var src = document.getElementById("source-line");
+    if (src) { src.innerHTML = payload.source_line.map(function (t) { return "<span>" + esc(t) + "</span>"; }).join(""); }
+    var desc = document.getElementById("layer-description");
+    if (desc) { desc.textContent = payload.description; }
+    afterPaint(function () {
+      var p = payloads[state.layer] || payload;
+      tell("per-capita-box", "style", { display: p.per_capita_toggle ? "block" : "none" });
+    });
+  }
+  var echoQueued = false;
+  function echoLayer() {
+    if (!echoQueued) { return; }
+    echoQueued = false;
+    afterPaint(function () {
+      placeCoverage();
+      tell("layer-select", "value", A.state.baseOf(state.layer, ctx));
+      tell("per-capita", "value", A.state.isPerCapita(state.layer, ctx) ? "per1000" : "count");
+    });
+  }
+  // once the next frame is painted
+  function afterPaint(fn) {
+    window.requestAnimationFrame(function () { setTimeout(fn, 0); });
+  }
 
   // the map, now if everything it needs is there (else when it arrives: layerArrived, Plotly)
   function renderMap(s) {
@@ -205,7 +283,7 @@
     var p = document.getElementById("map-summary");
     if (p) { p.textContent = fr.summary; }
     var table = document.getElementById("map-table");
-    if (table) {
+    function writeTable() {
       var label = payload.frames.label;
       table.innerHTML = "<caption>" + esc(label) + ", " + s.year + "</caption>" +
         '<thead><tr><th scope="col">Country</th><th scope="col">' + esc(label) + "</th></tr></thead><tbody>" +
@@ -213,6 +291,8 @@
           return '<tr><th scope="row">' + esc(n) + "</th><td>" + esc(fr.labels[i]) + "</td></tr>";
         }).join("") + "</tbody>";
     }
+    // (at boot, in a task of its own: the table is folded, and the boot's task stays short)
+    if (table) { if (booting && !table.firstChild) { setTimeout(writeTable, 0); } else { writeTable(); } }
   }
 
   // the country panel: open with a country, except in the flows view, where the country is the
@@ -357,25 +437,37 @@
     });
   }
 
+  // the story box's contents: written once (then only their texts change, so a focused button
+  // keeps its focus from step to step); ids in dashboard/ids.py
+  var STORY_HTML =
+    '<p id="story-heading" class="story-heading"></p><h2 id="story-step-title" class="story-step-title"></h2>' +
+    '<p id="story-caption" class="story-caption"></p><ul id="story-sources" class="story-sources"></ul>' +
+    '<div class="story-nav"><button id="story-prev" type="button" class="story-btn">◀ Previous</button>' +
+    '<span id="story-count" class="story-count"></span>' +
+    '<button id="story-next" type="button" class="story-btn">Next ▶</button>' +
+    '<button id="story-end" type="button" class="story-btn story-end">End story</button></div>';
   function renderStory(s) {
     var story = s.story && meta.stories[s.story];
     tell("story-select", "value", s.story || null);
     if (!story) { tell("story-box", "hidden", true); return; }
     var step = story.steps[s.step];
-    var sources = step.sources.map(function (src) {
-      var kids = src.url ? [{ namespace: "dash_html_components", type: "A",
-                              props: { href: src.url, children: src.citation, target: "_blank", rel: "noopener" } }]
-                         : [src.citation];
-      return { namespace: "dash_html_components", type: "Li", props: { children: kids } };
-    });
+    fillBox("story-box", STORY_HTML);
+    function text(id, t) { var el = document.getElementById(id); if (el) { el.textContent = t; } }
+    text("story-heading", story.title);
+    text("story-step-title", step.title);
+    text("story-caption", step.caption);
+    text("story-count", "Step " + (s.step + 1) + " of " + story.steps.length);
+    var list = document.getElementById("story-sources");
+    if (list) {
+      list.innerHTML = step.sources.map(function (src) {
+        return "<li>" + (src.url ? '<a href="' + esc(src.url) + '" target="_blank" rel="noopener">' + esc(src.citation) + "</a>"
+                                 : esc(src.citation)) + "</li>";
+      }).join("");
+    }
+    var prev = document.getElementById("story-prev"), next = document.getElementById("story-next");
+    if (prev) { prev.disabled = s.step === 0; }
+    if (next) { next.disabled = s.step === story.steps.length - 1; }
     tell("story-box", "hidden", false);
-    tell("story-heading", "children", story.title);
-    tell("story-step-title", "children", step.title);
-    tell("story-caption", "children", step.caption);
-    tell("story-sources", "children", sources);
-    tell("story-count", "children", "Step " + (s.step + 1) + " of " + story.steps.length);
-    tell("story-prev", "disabled", s.step === 0);
-    tell("story-next", "disabled", s.step === story.steps.length - 1);
   }
 
   function renderPresent(s) {
@@ -509,7 +601,30 @@
     }
   }
 
+  // the chart's and the compare view's contents, written when the view first opens (not in the
+  // first layout: Dash's first render costs per component; ids in dashboard/ids.py)
+  var CHART_HTML =
+    '<div id="chart-states" class="chart-states" role="group" aria-label="States"></div>' +
+    '<div id="chart-scale" class="chart-scale" role="radiogroup" aria-label="Axis"></div>' +
+    '<div id="chart" class="chart-graph" role="img" aria-label="Chart"></div>' +
+    '<div id="chart-legend" class="legend chart-legend"></div>' +
+    '<p class="chart-downloads"><a id="chart-wide" class="download-link" href="/download/wide.csv">' +
+    "Download these states as a wide table (CSV, states × years)</a></p>";
+  var COMPARE_HTML =
+    '<div class="compare-controls"><label>Right map: year <select id="compare-year2"></select></label>' +
+    '<label> layer <select id="compare-layer2"></select></label></div>' +
+    '<div id="map-compare" class="map-compare">' +
+    '<figure class="compare-side"><div id="compare-left" class="compare-plot"></div>' +
+    '<figcaption id="compare-left-caption" class="compare-caption"></figcaption></figure>' +
+    '<figure class="compare-side"><div id="compare-right" class="compare-plot"></div>' +
+    '<figcaption id="compare-right-caption" class="compare-caption"></figcaption></figure></div>';
+  function fillBox(id, html) {
+    var el = document.getElementById(id);
+    if (el && !el.firstChild) { el.innerHTML = html; }
+  }
+
   function renderChart(s) {
+    fillBox("chart-box", CHART_HTML);
     chartControls();
     var el = document.getElementById("chart"), payload = payloads[s.layer];
     var states = A.views.chartStates(s, ctx, meta.groups_of_states);
@@ -552,12 +667,29 @@
     var info = meta.layers[side.layer] || {};
     return (info.label || side.layer) + ", " + side.year;
   }
+  // the right map's choices (every year, every layer of the selector), written on first use
+  function compareOptions(y2, l2) {
+    if (y2 && !y2.options.length) {
+      var years = ['<option value="">the same year (moves with the slider)</option>'];
+      for (var y = ctx.years[0]; y <= ctx.years[1]; y++) { years.push('<option value="' + y + '">' + y + "</option>"); }
+      y2.innerHTML = years.join("");
+    }
+    if (l2 && !l2.options.length) {
+      l2.innerHTML = '<option value="">the same layer</option>' + Object.keys(meta.layers).filter(function (id) {
+        return !meta.layers[id].per_1000_of;
+      }).map(function (id) {
+        return '<option value="' + esc(id) + '">' + esc(meta.layers[id].label) + "</option>";
+      }).join("");
+    }
+  }
   function renderCompare(s) {
+    fillBox("compare-box", COMPARE_HTML);
     var sides = compareSides(s);
     var y2 = document.getElementById("compare-year2"), l2 = document.getElementById("compare-layer2");
+    compareOptions(y2, l2);
     if (y2) { y2.value = s.year2 !== null && s.year2 !== undefined ? String(s.year2) : ""; }
     if (l2) { l2.value = s.layer2 || ""; }
-    if (s.layer2 && !payloads[s.layer2]) { tell("layer2-req", "data", { layer: s.layer2 }); }
+    if (s.layer2 && !payloads[s.layer2]) { loadLayer(s.layer2); }
     if (!base) { return; }
     if (!window.Plotly) { A.map.withPlotly(function () { renderCompare(state); }); return; }
     ["left", "right"].forEach(function (k) {
@@ -670,8 +802,27 @@
       });
     } else { said("Select the text and copy it."); }
   }
+  // the box's fields, written when it first opens (not in the first layout: fewer components for
+  // Dash's first render; ids in dashboard/ids.py)
+  function shareBody() {
+    var body = document.querySelector("#share-box .share-body");
+    if (!body || document.getElementById("share-link")) { return; }
+    body.innerHTML =
+      '<label for="share-link">Link to this view</label><div class="share-row">' +
+      '<textarea id="share-link" readonly rows="2" class="share-input share-code"></textarea>' +
+      '<button id="copy-link" type="button" class="share-btn">Copy link</button></div>' +
+      '<label for="embed-code">Embed this view in a page (HTML)</label>' +
+      '<textarea id="embed-code" readonly rows="3" class="share-code"></textarea>' +
+      '<button id="copy-embed" type="button" class="share-btn">Copy embed code</button>' +
+      '<h3>Cite this view</h3><pre id="cite-text" class="cite-text" tabindex="0"></pre>' +
+      '<button id="copy-cite" type="button" class="share-btn">Copy citation</button>' +
+      '<h3>BibTeX</h3><pre id="cite-bibtex" class="cite-text" tabindex="0"></pre>' +
+      '<span id="share-status" class="share-status" role="status"></span>';
+  }
   document.addEventListener("toggle", function (ev) {
-    if (ev.target && ev.target.id === "share-box" && state) { renderShare(state); }
+    if (!ev.target || ev.target.id !== "share-box") { return; }
+    shareBody();
+    if (state) { renderShare(state); }
   }, true);
 
   // dash-ag-grid's script, loaded on the first sign that the data tab is wanted (the pointer or
@@ -729,17 +880,37 @@
   }
 
   // ---------------------------------------------------------------- events from Dash and the page
+  // Dash has drawn the page: fetch the page's facts and the layout's layer (both preloaded by
+  // the page's head, dashboard/web/app.py), then boot
+  var booting = false;
+  function start(info) {
+    if (booting || !info || !info.layer) { return; }
+    booting = true;
+    var metaUrl = info.meta || "/atlas/meta.json";
+    var layerUrl0 = info.layer_url || "/atlas/layer/" + encodeURIComponent(info.layer) + ".json";
+    Promise.all([getJSON(metaUrl), getJSON(layerUrl0)]).then(function (r) {
+      boot(r[0], Object.assign({}, r[1], { year: info.year }));
+    }, function (err) {
+      booting = false;
+      var n = document.getElementById("notice");
+      if (n) { n.textContent = "The atlas could not load its data: reload the page."; }
+      if (window.console) { window.console.error(err); }
+    });
+  }
+
   function boot(m, layerData) {
     var copy = document.getElementById("prerender");  // the static copy (already hidden by CSS)
-    if (copy) { copy.parentNode.removeChild(copy); }
+    // removed in a task of its own (the boot's task stays short)
+    if (copy) { setTimeout(function () { if (copy.parentNode) { copy.parentNode.removeChild(copy); } }, 0); }
     // the live page's picture of the map is the address's (the layout's is its own view's, which
     // differs when the layout request carried no Referer)
     var img = document.getElementById("map-poster"), link = document.getElementById("poster-src");
     if (img && link && img.src !== link.href) { img.src = link.href; }
     if (window.Atlas.a11y) { window.Atlas.a11y.attach(); }
     meta = m; ctx = m.address; config = m.map_config;
-    base = layerData.figure;
+    base = m.figure;
     payloads[layerData.layer] = layerData;
+    textsLayer = layerData.layer;  // the layout's legend and texts are this layer's
     var parsed = A.address.parse(window.location.search, ctx);
     // what the server's page shows now (its layout is for the address's layer and year, or the
     // default view): rendering from it draws only what differs
@@ -768,12 +939,16 @@
     sent["layer-select.value"] = A.state.baseOf(shown.layer, ctx);
     sent["per-capita.value"] = A.state.isPerCapita(shown.layer, ctx) ? "per1000" : "count";
     sent["year-slider.value"] = shown.year;
+    sent["notice.children"] = null;  // (the layout's notice is empty: no store update to say so again)
+    // the layout shows the address's story step when it has one (dashboard/views/layout.py story_box)
+    var storyBox = document.getElementById("story-box");
+    sent["story-box.hidden"] = !storyBox || storyBox.hidden;
+    if (storyBox && !storyBox.hidden) { sent["story-select.value"] = parsed.state.story || null; }
     booted = true;
     var q = A.address.serialise(state, ctx);
     if (q !== window.location.search) {
       window.history.replaceState(null, "", window.location.pathname + q + window.location.hash);
     }
-    sent["layer-req.data"] = { layer: shown.layer };
     renderNotices(parsed.notices.length ? parsed.notices : noticesOf(null));
     render(Object.assign({}, shown, { layer: null, year: null }), state);  // draws what differs, map and texts once
   }
@@ -790,6 +965,8 @@
     payloads[payload.layer] = payload;
     if (payload.layer === state.layer) {
       if (mapShown(state)) { renderMap(state); }
+      renderLayerTexts(payload);
+      echoLayer();
       renderTexts(state);
       renderActive(Object.assign({}, state, { layer: null }), state);
     } else if (payload.layer === state.layer2 && state.view === "compare") {
@@ -846,13 +1023,9 @@
   var NO = function () { return window.dash_clientside.no_update; };
   window.dash_clientside = Object.assign({}, window.dash_clientside, {
     atlas: {
-      // the page's first render (meta and the first layer's payload), then every layer's payload
-      layer: function (payload, m) {
-        if (!booted) { boot(m, payload); } else { layerArrived(payload); }
-        return NO();
-      },
-      layer2: function (payload) {
-        if (booted) { layerArrived(payload); }
+      // the page's first render: the layout's view and the addresses of its files
+      layer: function (info) {
+        if (!booted) { start(info); }
         return NO();
       },
       controls: function () {

@@ -143,6 +143,25 @@ def wide_href(indicators: list[str], countries: list[str], years: list[int]) -> 
             f"&from={years[0]}&to={years[1]}")
 
 
+def intro() -> list[Any]:
+    return [html.H2("Data table"),
+            html.P("Pick indicators, states and years; the table lists every value with its source, licence and "
+                   "notes. Download exactly these rows, or the whole dataset.", className="layer-description")]
+
+
+def data_tab_intro(data: AtlasData) -> html.Section:
+    """What the page's first layout shows of the tab when the address opens it (``view=data``):
+    the tab's first lines, in the same boxes, for the default selection; the tab itself follows
+    (dashboard/views/callbacks.py render_data_tab) once the grid's script is in."""
+    indicators, countries, years = _selection(data, {})
+    frame = selected_rows(data, indicators, countries, years)
+    return html.Section(className="data-tab", children=[
+        *intro(),
+        html.P(className="data-row-count", children=row_count_text(data, frame, indicators, countries, years)),
+        html.P("Loading the table…", className="data-loading"),
+    ])
+
+
 def data_tab_layout(data: AtlasData, req: dict[str, Any] | None = None) -> html.Section:
     """The tab's components (ids in ``IDS``), filled with the view state's selection."""
     indicators, countries, years = _selection(data, req or {})
@@ -154,13 +173,16 @@ def data_tab_layout(data: AtlasData, req: dict[str, Any] | None = None) -> html.
     org_options = [{"label": o.get("short_name") or o["name"], "value": oid} for oid, o in data.orgs.items()]
     label_style = {"fontWeight": 600, "fontSize": "0.9rem", "display": "block", "margin": "0.6rem 0 0.3rem"}
     return html.Section(id="data-tab", className="data-tab", **{"aria-label": "Data table"}, children=[
-        html.H2("Data table"),
-        html.P("Pick indicators, states and years; the table lists every value with its source, licence and "
-               "notes. Download exactly these rows, or the whole dataset.", className="layer-description"),
+        *intro(),
+        # (above the controls: the page's first layout shows the same lines, data_tab_intro)
+        html.P(id=IDS["count"], className="data-row-count", role="status", **{"aria-live": "polite"},
+               children=row_count_text(data, frame, indicators, countries, years)),
         html.Div(className="data-controls", children=[
             html.Label("Indicators", htmlFor=IDS["indicators"], style=label_style),
+            # (no clear-all control: Dash draws it as a link without an address, which crawlers and
+            # Lighthouse's SEO audit flag; values are removed one by one in the menu)
             dcc.Dropdown(id=IDS["indicators"], options=indicator_options(data), value=indicators, multi=True,
-                         searchable=True, placeholder="Choose indicators…"),
+                         searchable=True, clearable=False, placeholder="Choose indicators…"),
             html.Label("States", htmlFor=IDS["countries"], style=label_style),
             dcc.Dropdown(id=IDS["preset"], placeholder="Choose a group of states…", clearable=True,
                          options=[{"label": lbl, "value": pid} for pid, lbl in downloads.country_presets(data)]),
@@ -173,14 +195,13 @@ def data_tab_layout(data: AtlasData, req: dict[str, Any] | None = None) -> html.
                           value=DEFAULT_YEAR, debounce=True),
             ]),
             dcc.Dropdown(id=IDS["countries"], multi=True, value=countries, placeholder="Choose states…",
+                         clearable=False,
                          options=[{"label": data.names_en[c], "value": c} for c in ISO3],
                          style={"marginTop": "0.4rem"}),
             html.Label("Years", htmlFor=IDS["years"], style=label_style),
             dcc.RangeSlider(id=IDS["years"], min=FIRST_YEAR, max=LAST_YEAR, step=1, value=years, marks=marks,
                             allowCross=False, tooltip={"placement": "bottom", "always_visible": False}),
         ]),
-        html.P(id=IDS["count"], className="data-row-count", role="status", **{"aria-live": "polite"},
-               children=row_count_text(data, frame, indicators, countries, years)),
         html.Div(className="data-downloads", role="group", **{"aria-label": "Downloads"}, children=[
             html.Button("Download CSV", id=IDS["csv"], n_clicks=0, title="These rows as CSV"),
             " ",

@@ -12,6 +12,7 @@ from dashboard.core.cache import fingerprint
 from dashboard.core.config import DEFAULT_YEAR, ISO3, REGIONS, YEARS
 from dashboard.core.data import AtlasData
 from dashboard.core.viewstate import DEFAULT_LAYER, address_context
+from dashboard.views.data_tab import data_tab_intro
 from dashboard.views.download_menu import download_menu
 from dashboard.web.seo import SITE, TAB_TITLES, layer_title
 
@@ -74,9 +75,11 @@ def layer_options(data: AtlasData) -> list[dict[str, Any]]:
 
 def legend(data: AtlasData, layer_id: str) -> list[Any]:
     layer = data.indicators[layer_id]
+    # one component per entry (Dash's first render costs per component): the colour is the
+    # item's ::before box (assets/atlas.css .sw), from its --swatch
     items = [
-        html.Li([html.Span(className="swatch" + (" swatch-nodata" if it["label"] == figures.NO_DATA_LABEL else ""),
-                           style={"background": it["color"]}), html.Span(it["label"])])
+        html.Li(it["label"], className="sw" + (" sw-nodata" if it["label"] == figures.NO_DATA_LABEL else ""),
+                style={"--swatch": it["color"]})
         for it in figures.legend_items(data, layer_id)
     ]
     title = layer["label"] + ("" if layer["unit"] in ("status", "category") else f" ({layer['unit']})")
@@ -142,44 +145,23 @@ TABS = (("map", "Map"), ("chart", "Chart"), ("rank", "Ranking"), ("compare", "Co
 
 
 def share_box() -> html.Details:
-    """Share, embed and cite the view on screen: filled by assets/atlas/app.js (renderShare) from
-    the view state; the link, the embed snippet and the citation always name the current view."""
+    """Share, embed and cite the view on screen: the fields (link, embed snippet, citation, BibTeX,
+    ids in dashboard/ids.py) are written by assets/atlas/app.js (shareBody) when the box first
+    opens, and filled from the view state (renderShare); the link, the embed snippet and the
+    citation always name the current view. (Not in the first layout: fewer components for Dash's
+    first render.)"""
     return html.Details(id=ids.SHARE_BOX, className="share-box", children=[
         html.Summary("Share · cite", className="share-summary"),
-        html.Div(className="share-body", children=[
-            html.Label("Link to this view", htmlFor=ids.SHARE_LINK),
-            html.Div(className="share-row", children=[
-                html.Textarea(id=ids.SHARE_LINK, readOnly=True, rows=2, className="share-input share-code"),
-                html.Button("Copy link", id=ids.COPY_LINK, type="button", className="share-btn"),
-            ]),
-            html.Label("Embed this view in a page (HTML)", htmlFor=ids.EMBED_CODE),
-            html.Textarea(id=ids.EMBED_CODE, readOnly=True, rows=3, className="share-code"),
-            html.Button("Copy embed code", id=ids.COPY_EMBED, type="button", className="share-btn"),
-            html.H3("Cite this view"),
-            html.Pre(id=ids.CITE_TEXT, className="cite-text", tabIndex="0"),
-            html.Button("Copy citation", id=ids.COPY_CITE, type="button", className="share-btn"),
-            html.H3("BibTeX"),
-            html.Pre(id=ids.CITE_BIBTEX, className="cite-text", tabIndex="0"),
-            html.Span(id=ids.SHARE_STATUS, className="share-status", role="status"),
-        ]),
+        html.Div(className="share-body"),
     ])
 
 
 def chart_box(data: AtlasData, layer_id: str = DEFAULT_LAYER) -> html.Div:
     """The chart view: the states to draw (the address's ``countries``, shared with the data tab),
-    a linear/log axis for counts, the chart (assets/atlas/views.js chartFigure) and its legend."""
-    return html.Div(id=ids.CHART_BOX, className="chart-box", hidden=True, children=[
-        # the states' checkboxes and the axis choice: plain form fields, written by
-        # assets/atlas/app.js (chartControls; React never manages their children)
-        html.Div(id=ids.CHART_STATES, className="chart-states", role="group", **{"aria-label": "States"}),
-        html.Div(id=ids.CHART_SCALE, className="chart-scale", role="radiogroup", **{"aria-label": "Axis"}),
-        html.Div(id=ids.CHART, className="chart-graph", role="img", **{"aria-label": "Chart"}),
-        html.Div(id=ids.CHART_LEGEND, className="legend chart-legend"),
-        html.P(className="chart-downloads", children=[
-            html.A("Download these states as a wide table (CSV, states × years)", id=ids.CHART_WIDE,
-                   href=f"/download/wide.csv?indicators={layer_id}", className="download-link"),
-        ]),
-    ])
+    a linear/log axis for counts, the chart (assets/atlas/views.js chartFigure), its legend and the
+    wide table's link. Its contents (ids in dashboard/ids.py) are written by assets/atlas/app.js
+    (CHART_HTML) when the view first opens: fewer components for Dash's first render."""
+    return html.Div(id=ids.CHART_BOX, className="chart-box", hidden=True)
 
 
 def overlap_box() -> html.Div:
@@ -220,26 +202,34 @@ def flows_box() -> html.Div:
 
 
 def compare_box(data: AtlasData) -> html.Div:
-    """The compare view: two maps side by side, the left one the view's layer and year, the right
-    one ``layer2`` (else the same layer) in ``year2`` (else the same year, moving with the slider)."""
-    years = [html.Option("the same year (moves with the slider)", value="")] + [
-        html.Option(str(y), value=str(y)) for y in YEARS]
-    layers = [html.Option("the same layer", value="")] + [
-        html.Option(i["label"], value=i["id"]) for i in data.map_layers()]
-    return html.Div(id=ids.COMPARE_BOX, className="compare-box", hidden=True, children=[
-        html.Div(className="compare-controls", children=[
-            html.Label(["Right map: year ", html.Select(id=ids.COMPARE_YEAR2, children=years)]),
-            html.Label([" layer ", html.Select(id=ids.COMPARE_LAYER2, children=layers)]),
-        ]),
-        html.Div(id=ids.MAP_COMPARE, className="map-compare", children=[
-            html.Figure(className="compare-side", children=[
-                html.Div(id=ids.COMPARE_LEFT, className="compare-plot"),
-                html.Figcaption(id=ids.COMPARE_LEFT_CAPTION, className="compare-caption"),
-            ]),
-            html.Figure(className="compare-side", children=[
-                html.Div(id=ids.COMPARE_RIGHT, className="compare-plot"),
-                html.Figcaption(id=ids.COMPARE_RIGHT_CAPTION, className="compare-caption"),
-            ]),
+    """The compare view: two maps side by side (``map-compare``), the left one the view's layer and
+    year, the right one ``layer2`` (else the same layer) in ``year2`` (else the same year, moving
+    with the slider). Its contents (the two selects, with every year and layer, and the two maps)
+    are written by assets/atlas/app.js (COMPARE_HTML, compareOptions) when the view first opens."""
+    return html.Div(id=ids.COMPARE_BOX, className="compare-box", hidden=True)
+
+
+def story_box(story: dict[str, Any] | None, step: int) -> html.Section:
+    """The guided story's box: empty and hidden without a story (assets/atlas/app.js renderStory
+    writes its contents, the same markup as here, when a story opens), else the step's."""
+    attrs = {"id": ids.STORY_BOX, "className": "story-box", "tabIndex": "0",
+             "aria-label": "Guided story", "aria-live": "polite"}
+    if not story or not 0 <= step < len(story["steps"]):
+        return html.Section(hidden=True, **attrs)
+    st = story["steps"][step]
+    n = len(story["steps"])
+    return html.Section(hidden=False, **attrs, children=[
+        html.P(story["title"], id=ids.STORY_HEADING, className="story-heading"),
+        html.H2(st["title"], id=ids.STORY_STEP_TITLE, className="story-step-title"),
+        html.P(st["caption"], id=ids.STORY_CAPTION, className="story-caption"),
+        html.Ul(id=ids.STORY_SOURCES, className="story-sources", children=[
+            html.Li(html.A(src["citation"], href=src["url"], target="_blank", rel="noopener") if src.get("url")
+                    else src["citation"]) for src in st["sources"]]),
+        html.Div(className="story-nav", children=[
+            html.Button("◀ Previous", id=ids.STORY_PREV, className="story-btn", type="button", disabled=step == 0),
+            html.Span(f"Step {step + 1} of {n}", id=ids.STORY_COUNT, className="story-count"),
+            html.Button("Next ▶", id=ids.STORY_NEXT, className="story-btn", type="button", disabled=step == n - 1),
+            html.Button("End story", id=ids.STORY_END, className="story-btn story-end", type="button"),
         ]),
     ])
 
@@ -265,16 +255,8 @@ def base_figure(data: AtlasData, layer_id: str, year: int) -> dict[str, Any]:
     return fig
 
 
-# The texts of the year (the first view's; assets/atlas/app.js renderTexts writes the same markup
-# for every later year, straight into these elements)
-def map_table(frames: dict[str, Any], year: int) -> list[Any]:
-    fr = frames["years"][str(year)]
-    return [html.Caption(f"{frames['label']}, {year}"),
-            html.Thead(html.Tr([html.Th("Country", scope="col"), html.Th(frames["label"], scope="col")])),
-            html.Tbody([html.Tr([html.Th(n, scope="row"), html.Td(lbl)])
-                        for n, lbl in zip(frames["names"], fr["labels"], strict=True)])]
-
-
+# The year's events (the first view's; assets/atlas/app.js renderTexts writes the same markup
+# for every later year, and the map's table for every year, straight into these elements)
 def events_list(data: AtlasData, year: int) -> list[Any]:
     evs = figures.year_events(data, year)
     if evs.empty:
@@ -286,22 +268,24 @@ def events_list(data: AtlasData, year: int) -> list[Any]:
 
 def build_layout(data: AtlasData, stories: dict[str, dict[str, Any]] | None = None,
                  layer_id: str = DEFAULT_LAYER, year: int = DEFAULT_YEAR, present: bool = False,
-                 view: str = "map") -> html.Div:
+                 view: str = "map", story: str | None = None, step: int = 0,
+                 files: dict[str, str] | None = None) -> html.Div:
     """The page for one layer and year (the address's, so that a link shows its own map and legend
     at once). Everything else the address says (country, story, presentation, view, the data
     tab's selection) is drawn by the browser's renderer (assets/atlas/app.js) from the address.
     ``layer_id`` may be a per-1,000 layer: the selector then shows its count layer, with the
-    per-1,000 choice on."""
+    per-1,000 choice on. ``files``: the addresses of the page's JSON files (``meta`` and this
+    layer's ``layer``: dashboard/views/page_data.py), which the page's script fetches."""
     base = data.indicators[layer_id].get("per_1000_of") or layer_id
     per_capita = base != layer_id
     show_toggle = bool(data.indicators[base].get("per_1000"))
     stories = stories or {}
     marks = {y: {"label": str(y)} for y in YEARS if y % 5 == 0}
     marks[YEARS[0]] = {"label": str(YEARS[0])}
-    payload = figures.layer_payload(data, layer_id)
-    payload = {**payload, "year": year, "figure": base_figure(data, layer_id, year)}
+    frames = figures.layer_frames(data, layer_id)
     version = getattr(data, "data_version", "")
-    frame = payload["frames"]["years"][str(year)]
+    frame = frames["years"][str(year)]
+    files = files or {}
     return html.Div(id=ids.APP, className="app presenting" if present else "app", children=[
         html.A("Skip to the map controls", href="#layer-select", className="skip-link"),
         html.Header(className="topbar", children=[
@@ -321,7 +305,7 @@ def build_layout(data: AtlasData, stories: dict[str, dict[str, Any]] | None = No
                 # (boxes of the final size around Dash's lazily loaded controls: nothing moves when they appear)
                 html.Div(className="story-select-box", children=dcc.Dropdown(
                     id=ids.STORY_SELECT, className="story-select", clearable=False, searchable=False,
-                    placeholder="Guided story…", value=None,
+                    placeholder="Guided story…", value=story if story in stories else None,
                     options=[{"label": st["title"], "value": sid} for sid, st in stories.items()])),
                 share_box(),
                 html.Button("Leave presentation" if present else "Present", id=ids.PRESENT, n_clicks=0,
@@ -366,21 +350,12 @@ def build_layout(data: AtlasData, stories: dict[str, dict[str, Any]] | None = No
                     # the same map as a static picture until plotly.js has drawn it
                     html.Img(id=ids.MAP_POSTER, className="map-poster", alt="", src=poster_url(layer_id, year, version),
                              **{"aria-hidden": "true"}),
-                    html.Section(id=ids.STORY_BOX, className="story-box", hidden=True, tabIndex="0",
-                                 **{"aria-label": "Guided story", "aria-live": "polite"}, children=[
-                        html.P(id=ids.STORY_HEADING, className="story-heading"),
-                        html.H2(id=ids.STORY_STEP_TITLE, className="story-step-title"),
-                        html.P(id=ids.STORY_CAPTION, className="story-caption"),
-                        html.Ul(id=ids.STORY_SOURCES, className="story-sources"),
-                        html.Div(className="story-nav", children=[
-                            html.Button("◀ Previous", id=ids.STORY_PREV, n_clicks=0, className="story-btn",
-                                        type="button"),
-                            html.Span(id=ids.STORY_COUNT, className="story-count"),
-                            html.Button("Next ▶", id=ids.STORY_NEXT, n_clicks=0, className="story-btn", type="button"),
-                            html.Button("End story", id=ids.STORY_END, n_clicks=0, className="story-btn story-end",
-                                        type="button"),
-                        ]),
-                    ]),
+                    # the story's step: its heading, title, caption, sources and buttons (ids in
+                    # dashboard/ids.py) are written by assets/atlas/app.js (renderStory) when a
+                    # story opens (not in the first layout: Dash's first render costs per component)
+                    # (drawn here for an address with a story, so that the static copy has it: on
+                    # phones it is in the page's flow, and would push the slider when it appears)
+                    story_box(stories.get(story) if story else None, step),
                 ]),
                 chart_box(data, layer_id),
                 html.Div(id=ids.RANKING, className="ranking", hidden=True, role="region", tabIndex="0",
@@ -409,9 +384,11 @@ def build_layout(data: AtlasData, stories: dict[str, dict[str, Any]] | None = No
                 # Filled by assets/atlas/app.js (renderTexts) for every year and layer; React never
                 # manages their children.
                 html.P(id=ids.MAP_SUMMARY, className="map-summary", children=frame["summary"]),
+                # (the table's rows: written by app.js renderTexts when the page boots; folded,
+                # so the static copy and the live page look the same without them)
                 html.Details(className="map-table", children=[
                     html.Summary("Table of the map's values"),
-                    html.Table(id=ids.MAP_TABLE, children=map_table(payload["frames"], year)),
+                    html.Table(id=ids.MAP_TABLE),
                 ]),
                 html.Section(className="events", **{"aria-label": "Events of the selected year"}, children=[
                     html.H2(html.Span(id=ids.EVENTS_TITLE, children=f"Events in {year}")),
@@ -440,7 +417,8 @@ def build_layout(data: AtlasData, stories: dict[str, dict[str, Any]] | None = No
         # (dashboard/views/callbacks.py): the map's first paint does not wait for them, and the
         # grid's script is loaded only then.
         html.Section(id=ids.VIEW_DATA, className="view", role="tabpanel", hidden=view != "data",
-                     children=[html.Div(id=ids.DATA_SLOT, children=html.P("Loading the data table…"))]),
+                     children=[html.Div(id=ids.DATA_SLOT, children=data_tab_intro(data) if view == "data"
+                                        else html.P("Loading the data table…"))]),
         html.Section(id=ids.VIEW_SOURCES, className="view", role="tabpanel", hidden=view != "sources",
                      children=[html.Div(id=ids.SOURCES_SLOT, children=html.P("Loading the sources…"))]),
         ]),
@@ -450,13 +428,15 @@ def build_layout(data: AtlasData, stories: dict[str, dict[str, Any]] | None = No
             html.Span("Data: UNHCR, IDMC, UN WPP 2024, V-Dem, Freedom House, Polity5; memberships and events "
                       "curated by the atlas with a source for each; boundaries: Natural Earth."),
         ]),
-        dcc.Store(id=ids.META, data=meta(data, stories)),
-        dcc.Store(id=ids.LAYER_DATA, data=payload),
+        # The page's facts and the layers' payloads are JSON files the page's script fetches
+        # (dashboard/views/page_data.py): this store only names them and the layout's view, and
+        # starts the renderer once Dash has drawn the page (app.js boot).
+        dcc.Store(id=ids.LAYER_DATA, data={"layer": layer_id, "year": year, "meta": files.get("meta", ""),
+                                           "layer_url": files.get("layer", "")}),
+        # (the controls' clientside callback needs an output; nothing reads it)
+        dcc.Store(id=ids.META, data={}),
         # (not None: a store whose data is None sets it again when it mounts, which would run the
         # server callbacks on every page load)
-        dcc.Store(id=ids.LAYER_REQ, data={}),
-        dcc.Store(id=ids.LAYER2_REQ, data={}),
-        dcc.Store(id=ids.LAYER2_DATA, data={}),
         dcc.Store(id=ids.DATA_REQ, data={}),
         dcc.Store(id=ids.SOURCES_REQ, data={}),
     ])

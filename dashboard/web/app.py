@@ -19,6 +19,7 @@ from dashboard.views.callbacks import register
 from dashboard.views.data_tab import register_data_tab
 from dashboard.views.download_menu import download_blueprint
 from dashboard.views.layout import INDEX_HTML, build_layout
+from dashboard.views.page_data import PageData
 from dashboard.views.poster import PosterCache
 from dashboard.views.prerender import page_html
 from dashboard.web import compat, seo
@@ -49,7 +50,8 @@ def _poster_url(query: str, version: str) -> str:
     return "/map-poster.svg?" + (query + "&" if query else "") + f"v={version}"
 
 
-View = tuple[str, int, bool, str]  # what the live page's layout depends on: layer, year, presentation, tab
+# what the live page's layout depends on: layer, year, presentation, tab, story and its step
+View = tuple[str, int, bool, str, "str | None", int]
 
 
 class PageViews:
@@ -60,12 +62,13 @@ class PageViews:
         self.data, self.stories, self.size = data, stories, size
         self.version = getattr(data, "data_version", "")
         self.ctx = address_context(data, stories)
+        self.files = PageData(data, stories)
         self._layouts: dict[View, Any] = {}
         self._copies: dict[View, str] = {}
 
     def view(self, query: str) -> View:
         state = parse_query(query[:2000], self.ctx)
-        return state.layer, state.year, state.present, state.view
+        return state.layer, state.year, state.present, state.view, state.story, state.step if state.story else 0
 
     def _keep(self, cache: dict[Any, Any], key: Any, value: Any) -> Any:
         while len(cache) >= self.size:
@@ -76,7 +79,8 @@ class PageViews:
     def layout(self, view: View) -> Any:
         hit = self._layouts.get(view)
         return hit if hit is not None else self._keep(
-            self._layouts, view, build_layout(self.data, self.stories, *view))
+            self._layouts, view, build_layout(self.data, self.stories, *view, files={
+                "meta": self.files.meta_url, "layer": self.files.layer_url(view[0])}))
 
     def prerender(self, query: str, view: View) -> str:
         """The static copy of the page (dashboard/views/prerender.py) for this address."""
@@ -104,11 +108,12 @@ class PageViews:
         view = self.view(query)
         layer, year = view[0], view[1]
         html = seo.apply(html, seo.page_meta(query, layer, year, self.data, self.stories))
-        return (html.replace("<!--atlas-preloads-->", _preloads(query, layer, year, self.version))
+        return (html.replace("<!--atlas-preloads-->", _preloads(query, layer, year, self.version)
+                             + _file_preloads(self.files.meta_url, self.files.layer_url(layer)))
                 .replace("<!--atlas-prerender-->", self.prerender(query, view)))
 
 
-DEFAULT_VIEW: View = (DEFAULT_LAYER, DEFAULT_YEAR, False, "map")
+DEFAULT_VIEW: View = (DEFAULT_LAYER, DEFAULT_YEAR, False, "map", None, 0)
 
 
 _PAGE: dict[str, PageViews] = {}
@@ -134,13 +139,23 @@ def _preloads(query: str, layer: str, year: int, version: str) -> str:
     mtime = int(plotly.stat().st_mtime) if plotly.exists() else 0
     poster = _poster_url(query, version)
     return (f'<meta id="plotly-src" name="atlas-plotly" content="/assets/{PLOTLY_ASSET}?m={mtime}">\n'
-            f'        <link rel="preload" as="image" id="poster-src" href="{html_escape(poster)}" '
+            f'        <link rel="preload" as="image" id="poster-src" fetchpriority="high" href="{html_escape(poster)}" '
             f'data-layer="{html_escape(layer)}" data-year="{year}">')
+
+
+def _file_preloads(meta_url: str, layer_url: str) -> str:
+    """The page's facts and the address's layer (dashboard/views/page_data.py), fetched by
+    assets/atlas/app.js once Dash has drawn the page: asked for at once, in parallel with Dash's
+    scripts, but at a low priority (on a slow line they must not delay the map's picture, the
+    page's largest paint)."""
+    return "".join(f'\n        <link rel="preload" as="fetch" crossorigin="anonymous" fetchpriority="low" '
+                   f'href="{html_escape(u)}">' for u in (meta_url, layer_url))
 
 
 # The paths the app answers; anything else is a 404 (Dash itself would answer every path with
 # the page).
-_PREFIXES = ("/_dash-", "/assets/", "/api/", "/download/", "/panel/", "/_favicon", "/_reload-hash", "/_alive")
+_PREFIXES = ("/_dash-", "/assets/", "/api/", "/download/", "/atlas/", "/panel/", "/_favicon", "/_reload-hash",
+             "/_alive")
 _PATHS = {"/", "/healthz", "/map-poster.svg", "/robots.txt"}
 
 NOT_FOUND_HTML = """<!DOCTYPE html>
@@ -189,6 +204,7 @@ def create_app() -> Dash:
     register_data_tab(app, data)
     app.server.register_blueprint(create_api_blueprint(data))
     app.server.register_blueprint(download_blueprint(data))
+    app.server.register_blueprint(views.files.blueprint())
     install_static_cache(app.server, variant=views.layout_variant)
     seo.install(app.server)  # /robots.txt
     install_security(app.server, app=app)

@@ -259,13 +259,16 @@ def test_slider_keys_and_dragging_draw_the_map_without_the_server(probe) -> None
 
 def test_live_page_starts_from_the_address_view(probe) -> None:
     """The layout request carries the page's address (Referer): the live page starts on the
-    address's layer and year, so the layer is never loaded a second time by a callback."""
+    address's layer and year, so the layer is never loaded a second time; its payload is a file
+    the page's head preloads (dashboard/views/page_data.py), not a callback."""
     probe.goto("?layer=refugees_hosted_per_1000&year=1995")
-    bodies: list[str] = []
-    probe.page.on("request", lambda r: bodies.append(r.post_data or "") if "_dash-update" in r.url else None)
+    urls: list[str] = []
+    probe.page.on("request", lambda r: urls.append(r.url))
     probe.goto("?layer=fh_status&year=1997")
     assert probe.eval("() => document.querySelector('#map .js-plotly-plot').layout.meta.layer") == "fh_status"
-    assert not [b for b in bodies if "frames.data" in b], "the layer was loaded again by a callback"
+    assert not [u for u in urls if "_dash-update" in u], "the page called the server on load"
+    layers = [u.split("/atlas/layer/")[1].split("?")[0] for u in urls if "/atlas/layer/" in u]
+    assert layers == ["fh_status.json"], layers
     assert probe.console_errors == []
 
 
@@ -279,7 +282,7 @@ def test_picture_stays_until_the_addressed_view_is_plotted(browser, live_server)
     held: list = []
 
     def hold_layer(route) -> None:  # type: ignore[no-untyped-def]
-        if "layer-req" in (route.request.post_data or "") and not held:
+        if "/atlas/layer/fh_status.json" in route.request.url and not held:
             held.append(route)
             return
         route.continue_()
@@ -288,7 +291,7 @@ def test_picture_stays_until_the_addressed_view_is_plotted(browser, live_server)
         resp = route.fetch()
         route.fulfill(response=resp, headers={**resp.headers, "referrer-policy": "no-referrer"})
 
-    page.route("**/_dash-update-component*", hold_layer)
+    page.route("**/atlas/layer/*", hold_layer)
     page.route(live_server + "/?layer=fh_status&year=1997", no_referrer)
     page.goto(live_server + "/?layer=fh_status&year=1997")
     page.wait_for_function("() => window.Atlas && window.Atlas.app.state() && "
