@@ -73,13 +73,14 @@ def test_story_from_start_to_end(probe) -> None:
                     """([iso, y]) => { const m = (document.getElementById('flows-chart').layout || {}).meta;
                         return m && m.iso3 === iso && m.year === y; }""", arg=[step.countries[0], step.year])
         else:
+            # the step's layer and year are on the map, and its countries are outlined (waited
+            # for: two steps may share a year, and a new layer's file may still be on its way)
             probe.page.wait_for_function(
-                "(y) => document.querySelector('#map .js-plotly-plot').layout.annotations[0].text === y",
-                arg=str(step.year))
-            # the step's layer is on the map, and its countries are outlined
-            outlined = probe.eval("""() => document.querySelector('#map .js-plotly-plot').data
-                .find(t => t.name === 'outline-dark').locations""")
-            assert set(outlined) == set(step.countries)
+                """([l, y, isos]) => { const gd = document.querySelector('#map .js-plotly-plot');
+                    const m = gd && gd.layout.meta, o = gd && gd.data.find(t => t.name === 'outline-dark');
+                    return m && m.layer === l && m.year === y && o &&
+                        [...o.locations].sort().join() === isos; }""",
+                arg=[step.layer, step.year, ",".join(sorted(step.countries))])
         assert f"step={i + 1}" in probe.page.url
         if i < len(story.steps) - 1:
             probe.page.click("#story-next")
