@@ -86,6 +86,8 @@ def open_page(browser, base: str, query: str, ready: str):  # type: ignore[no-un
     ctx = browser.new_context(viewport={"width": 1400, "height": 950})
     page = ctx.new_page()
     page.goto(base + "/" + query)
+    page.wait_for_function("() => window.Atlas && window.Atlas.app && window.Atlas.app.state()")
+    page.mouse.move(5, 5)  # the first move loads plotly.js (the map is a picture until then)
     page.wait_for_selector(ready, state="attached", timeout=45_000)
     page.wait_for_load_state("networkidle")
     return ctx, page
