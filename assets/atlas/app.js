@@ -291,8 +291,13 @@
           return '<tr><th scope="row">' + esc(n) + "</th><td>" + esc(fr.labels[i]) + "</td></tr>";
         }).join("") + "</tbody>";
     }
-    // (at boot, in a task of its own: the table is folded, and the boot's task stays short)
-    if (table) { if (booting && !table.firstChild) { setTimeout(writeTable, 0); } else { writeTable(); } }
+    // (at boot, in a task of its own; written only if the view is still the one it shows: a key
+    // pressed meanwhile has written its own year's table)
+    if (table) {
+      if (booting && !table.firstChild) {
+        setTimeout(function () { if (state.year === s.year && state.layer === s.layer) { writeTable(); } }, 0);
+      } else { writeTable(); }
+    }
   }
 
   // the country panel: open with a country, except in the flows view, where the country is the
