@@ -333,6 +333,9 @@ def test_an_embed_page_can_be_framed_by_another_origin_and_the_main_page_cannot(
     embed.wait_for_function("() => window.Atlas && window.Atlas.app && window.Atlas.app.state() && "
                             "document.querySelectorAll('#ranking .rank-row').length === 15", timeout=45_000)
     assert embed.evaluate("() => window.Atlas.app.state().embed") is True
+    # the year slider is a Dash component whose script arrives in a chunk of its own, possibly after
+    # the ranking (drawn by the atlas' renderer) is complete: wait for it, not for time
+    embed.wait_for_selector("#year-slider [role=slider]", state="visible", timeout=45_000)
     # the chrome is gone, the view, its legend and source and the years stay
     assert not embed.is_visible(".topbar") and not embed.is_visible(".footer")
     assert embed.is_visible("#ranking") and embed.is_visible("#year-slider") and embed.is_visible("#source-line")
