@@ -53,7 +53,7 @@ LAYER_DONE = """(layer) => {
     document.querySelector('.legend-title').textContent.startsWith(layer[1]);
 }"""
 
-GRID_DONE = "() => !!document.querySelector('#data-table .ag-row')"
+GRID_DONE = "() => !!document.querySelector('#data-table tbody tr.tbl-row')"
 
 REGION_DONE = """(r) => { const gd = document.querySelector('#map .js-plotly-plot');
   return gd && gd.layout.meta && gd.layout.meta.region === r; }"""

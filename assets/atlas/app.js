@@ -111,7 +111,13 @@
     renderActive(prev, s);
     renderShare(s);
     renderTitle(s);
-    if (s.view === "data" && (prev.view !== "data" || prev.data !== s.data)) { dataWhenAwake(s); }
+    if (s.view === "data") {
+      // the rows first; the tab's controls (a server round trip and Dash's rendering) after them
+      var drawn = renderTable(s);
+      if (prev.view !== "data" || prev.data !== s.data) {
+        drawn.then(function () { if (state.view === "data") { dataWhenAwake(state); } });
+      }
+    }
     if (prev.playing !== s.playing || s.playing) { renderPlay(s); }
   }
 
@@ -126,9 +132,9 @@
     if (dataQueued) { dataQueued = false; if (state.view === "data") { renderData(state); } }
   }
   var WAKE_EVENTS = ["pointermove", "pointerdown", "touchstart", "keydown", "focusin", "wheel", "scroll"];
-  // the data tab opened by the address: its grid (dash-ag-grid's script, then the table) comes on
-  // the user's first move too, as plotly.js does for the map; until then the page shows the tab's
-  // first lines (dashboard/views/data_tab.py data_tab_intro). A click on the tab is a move.
+  // the data tab opened by the address: its table is drawn at once (renderTable), its controls
+  // (Dash's dropdowns and range slider, rendered by the server) come on the user's first move, as
+  // plotly.js does for the map. A click on the tab is a move.
   var dataQueued = false;
   function dataWhenAwake(s) {
     if (awake) { renderData(s); } else { dataQueued = true; }
@@ -830,25 +836,88 @@
     if (state) { renderShare(state); }
   }, true);
 
-  // dash-ag-grid's script, loaded on the first sign that the data tab is wanted (the pointer or
-  // the focus on its tab: input.js calls loadGrid) or when it opens; the grid's own lazy chunk
-  // is fetched at the same time instead of after the script has run
-  var grid = "none";  // none | loading | ready
-  function loadGrid() {
-    if (grid !== "none" || !meta) { return; }
-    grid = "loading";
-    (meta.grid_chunks || []).forEach(function (href) {
-      var l = document.createElement("link");
-      l.rel = "preload"; l.as = "script"; l.href = href;
-      document.head.appendChild(l);
-    });
-    var sc = document.createElement("script");
-    sc.src = meta.grid_js;
-    sc.onload = function () { grid = "ready"; if (state.view === "data") { renderData(state); } };
-    document.head.appendChild(sc);
+  // The data tab's table: the rows of the state's selection, one JSON document per selection
+  // (dashboard/views/table.py), drawn with assets/atlas/table.js as soon as the tab shows. Its
+  // sort, filter and page are the table's own settings (like a scroll position: not in the
+  // address); a new selection keeps them and goes back to the first page.
+  var tableDocs = {}, tableShown = null, tableWanted = null, tableDoc = null, tableUi = null;
+  function tableUrl(d) {
+    return meta.table_url + "?indicators=" + d.indicators.map(encodeURIComponent).join(",") +
+      "&countries=" + d.countries.join(",") + "&from=" + d.from + "&to=" + d.to +
+      "&v=" + encodeURIComponent(meta.version);
   }
+  function fetchTable(url) {  // → a promise of the document (one request per selection)
+    if (!tableDocs[url]) {
+      tableDocs[url] = window.fetch(url, { credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (doc) { if (!doc) { delete tableDocs[url]; } return doc; },
+              function () { delete tableDocs[url]; return null; });
+    }
+    return tableDocs[url];
+  }
+  // the first sign that the tab is wanted (the pointer over its tab, a touch, the keyboard's focus:
+  // input.js) asks for the rows of the state's selection
+  function prefetchTable() {
+    if (booted && meta && state) { fetchTable(tableUrl(state.data)); }
+  }
+  function renderTable(s) {
+    // → a promise, settled once the table shows the state's selection (or cannot)
+    var url = tableUrl(s.data);
+    if (url === tableShown) { return Promise.resolve(); }
+    if (url === tableWanted) { return fetchTable(url); }
+    tableWanted = url;
+    var el = document.getElementById("data-table");
+    if (el && tableShown) { el.setAttribute("aria-busy", "true"); }
+    return fetchTable(url).then(function (doc) {
+      if (tableWanted !== url) { return; }  // another selection meanwhile
+      tableWanted = null;
+      if (!doc) { return; }  // offline: asked again on the next change
+      tableShown = url;
+      tableDoc = doc;
+      tableUi = A.table.act(tableUi || A.table.blank(), { type: "reset" });
+      var count = document.getElementById("data-row-count");
+      if (count) { count.textContent = doc.count; }
+      drawTable(true);
+    });
+  }
+  function tableSkeleton(el) {
+    el.innerHTML =
+      '<div class="tbl-tools"><label for="data-filter">Filter the rows</label>' +
+      '<input id="data-filter" class="tbl-filter" type="search" autocomplete="off" spellcheck="false" ' +
+      'placeholder="words, e.g. Georgia 2008">' +
+      '<span class="tbl-status" role="status" aria-live="polite"></span></div>' +
+      '<div class="tbl-scroll" role="region" aria-label="The selection\'s rows" tabindex="0">' +
+      '<table class="tbl"><thead></thead><tbody></tbody></table></div>' +
+      '<div class="tbl-pager" role="group" aria-label="Pages of the table"></div>';
+  }
+  function drawTable(head) {
+    var el = document.getElementById("data-table");
+    if (!el || !tableDoc) { return; }
+    if (!el.querySelector(".tbl")) { tableSkeleton(el); head = true; }
+    var v = A.table.view(tableDoc, tableUi);
+    tableUi.page = v.page;
+    if (head) { el.querySelector("thead").innerHTML = A.table.headHtml(tableDoc, tableUi); }
+    el.querySelector("tbody").innerHTML = A.table.bodyHtml(tableDoc, v.rows);
+    el.querySelector(".tbl-status").textContent = A.table.statusHtml(v);
+    el.querySelector(".tbl-pager").innerHTML = A.table.pagerHtml(v, tableUi);
+    var filter = el.querySelector(".tbl-filter");
+    if (filter.value !== tableUi.q) { filter.value = tableUi.q; }
+    el.removeAttribute("aria-busy");
+  }
+  function tableAct(action) {  // the table's own settings (input.js)
+    if (!tableDoc) { return; }
+    var before = tableUi;
+    tableUi = A.table.act(tableUi, action);
+    drawTable(before.sort !== tableUi.sort || before.dir !== tableUi.dir);
+    if (action.type === "page" || action.type === "size") {
+      var scroller = document.querySelector("#data-table .tbl-scroll");
+      if (scroller) { scroller.scrollTop = 0; }
+    }
+  }
+
+  // the tab's controls and downloads (Dash components, rendered by the server the first time the
+  // tab opens: data-req) follow the state's selection
   function renderData(s) {
-    if (grid !== "ready") { loadGrid(); return; }
     var d = s.data;
     tell("data-req", "data", { indicators: d.indicators, countries: d.countries, from: d.from, to: d.to });
     var wide = document.getElementById("download-table-wide");
@@ -1018,7 +1087,7 @@
   }
 
   window.Atlas.app = {
-    boot: boot, dispatch: dispatch, loadGrid: loadGrid, layerArrived: layerArrived, control: control, copy: copy,
+    boot: boot, dispatch: dispatch, prefetchTable: prefetchTable, tableAct: tableAct, layerArrived: layerArrived, control: control, copy: copy,
     shareInfo: function () { return state ? shareInfo(state) : null; },
     state: function () { return state; }, meta: function () { return meta; }, placeCoverage: placeCoverage,
     payload: function (layer) { return payloads[layer] || null; },

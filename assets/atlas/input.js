@@ -54,6 +54,8 @@
     }
     var delta = YEAR_KEYS[ev.key];
     if (delta === undefined) { return; }
+    // in the data tab's table the arrows scroll it
+    if (!s.present && el && el.closest && el.closest("#data-table")) { return; }
     var thumb = onThumb(el);
     var arrowLR = ev.key === "ArrowLeft" || ev.key === "ArrowRight";
     if (!thumb && !arrowLR && !s.present) { return; }
@@ -167,15 +169,47 @@
   window.Atlas.input = { dragging: function () { return dragging; }, isTyping: isTyping };
 })();
 
-// The data tab's grid script starts loading on the first sign that the tab is wanted: the pointer
-// over its tab, a touch on it, or the keyboard's focus on it (app.js loadGrid; once).
+// The data tab: its rows are asked for on the first sign that the tab is wanted (the pointer
+// over its tab, a touch on it, the keyboard's focus on it: app.js prefetchTable), and the
+// table's own controls (sort buttons, filter, pages) are its settings (app.js tableAct).
 (function () {
   "use strict";
+  function app() { return window.Atlas && window.Atlas.app; }
   function wanted(ev) {
-    var app = window.Atlas && window.Atlas.app;
-    if (app && ev.target && ev.target.closest && ev.target.closest("#tab-data")) { app.loadGrid(); }
+    if (app() && ev.target && ev.target.closest && ev.target.closest("#tab-data")) { app().prefetchTable(); }
   }
   ["pointerover", "touchstart", "focusin"].forEach(function (type) {
     document.addEventListener(type, wanted, { capture: true, passive: true });
+  });
+  function inTable(ev, selector) {
+    var t = ev.target && ev.target.closest && ev.target.closest(selector);
+    return t && t.closest("#data-table") ? t : null;
+  }
+  document.addEventListener("click", function (ev) {
+    var b = inTable(ev, "button[data-sort], button[data-page]");
+    if (!b || !app() || b.disabled) { return; }
+    if (b.hasAttribute("data-sort")) {
+      app().tableAct({ type: "sort", field: b.getAttribute("data-sort") });
+      // the header was drawn anew: the keyboard's focus stays on the same column's button
+      var again = document.querySelector('#data-table button[data-sort="' + b.getAttribute("data-sort") + '"]');
+      if (again) { again.focus(); }
+    } else {
+      var label = b.getAttribute("aria-label");
+      app().tableAct({ type: "page", page: Number(b.getAttribute("data-page")) });
+      var same = document.querySelector('#data-table .tbl-pager button[aria-label="' + label + '"]');
+      if (same && !same.disabled) { same.focus(); }
+    }
+  });
+  document.addEventListener("input", function (ev) {
+    var f = inTable(ev, ".tbl-filter");
+    if (f && app()) { app().tableAct({ type: "filter", q: f.value }); }
+  });
+  document.addEventListener("change", function (ev) {
+    var sel = inTable(ev, "select[data-size]");
+    if (sel && app()) {
+      app().tableAct({ type: "size", size: Number(sel.value) });
+      var again = document.querySelector("#data-table select[data-size]");
+      if (again) { again.focus(); }
+    }
   });
 })();

@@ -2,9 +2,10 @@
 
 The view state lives in the browser (one state, one reducer: assets/atlas/state.js); the server
 is asked only for what it alone has, through request stores the renderer writes: ``data-req``
-(the data tab's rows, see dashboard/views/data_tab.py) and ``sources-req``. A layer's values and
-legend are a cached JSON file the renderer fetches (dashboard/views/page_data.py), as is the
-country panel (dashboard/views/panel.py). Moving through the years never calls the server.
+(the data tab's controls and downloads, see dashboard/views/data_tab.py) and ``sources-req``. A
+layer's values and legend are a cached JSON file the renderer fetches (dashboard/views/page_data.py),
+as are the country panel (dashboard/views/panel.py) and the data tab's rows
+(dashboard/views/table.py). Moving through the years never calls the server.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from dash import ClientsideFunction, Dash, Input, Output, State, no_update
 from dashboard import ids
 from dashboard.core.cache import init_cache
 from dashboard.core.data import AtlasData
-from dashboard.views import panel
+from dashboard.views import panel, table
 from dashboard.views.data_tab import data_tab_layout
 from dashboard.views.sources_tab import sources_tab_layout
 
@@ -27,7 +28,10 @@ def _request(value: Any) -> dict[str, Any]:
 
 def register(app: Dash, data: AtlasData) -> None:
     # the country panel: a JSON document per country and layer (dashboard/views/panel.py)
-    panel.install(app.server, data, init_cache(app.server))
+    cache = init_cache(app.server)
+    panel.install(app.server, data, cache)
+    # the data tab's rows: a JSON document per selection (dashboard/views/table.py)
+    table.install(app.server, data, cache)
 
     @app.callback(
         Output(ids.DATA_SLOT, "children"),
@@ -36,7 +40,7 @@ def register(app: Dash, data: AtlasData) -> None:
         prevent_initial_call=True,
     )
     def render_data_tab(req: Any, current: Any):
-        # once: the slot holds a placeholder until then (layout.py; data_tab.data_tab_intro)
+        # once: the slot holds a placeholder until then (layout.py; data_tab.data_tab_placeholder)
         if not req or (isinstance(current, dict) and (current.get("props") or {}).get("id") == "data-tab"):
             return no_update
         return data_tab_layout(data, _request(req))

@@ -1,17 +1,18 @@
-"""The data tab: choose indicators, states and years, see the rows in an interactive table
-(dash-ag-grid: sort, filter, pages) and download exactly those rows as CSV or XLSX, or the whole
-dataset as a zip.
+"""The data tab: choose indicators, states and years, see the rows in a table (sort, filter,
+pages) and download exactly those rows as CSV or XLSX, or the whole dataset as a zip.
 
-The table and its downloads come from the same function (``downloads.table_rows``), so a file
-always holds the rows the controls select. The grid's own column filters and sorting only change
-what the grid shows; the row count line says so.
+The controls and the downloads are Dash components (this module), rendered the first time the
+tab opens. The row-count line and the table are the browser renderer's: it fetches the rows of
+the view state's selection (dashboard/views/table.py) and draws them (assets/atlas/table.js).
+The table and the downloads come from the same function (``downloads.table_rows``), so a file
+always holds the rows the controls select. Sorting and filtering in the table only change what
+it shows; the row count line says so.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-import dash_ag_grid as dag
 import pandas as pd
 from dash import ClientsideFunction, Dash, Input, Output, State, ctx, dcc, html, no_update
 
@@ -25,7 +26,7 @@ DEFAULT_INDICATORS: tuple[str, ...] = ("cis",)
 PAGE_SIZE = 50
 
 
-_HEADERS = {
+HEADERS = {
     "iso3": "ISO3", "country": "Country", "year": "Year", "indicator": "Indicator id", "label": "Indicator",
     "value": "Value", "category": "Category", "category_label": "Category / status", "unit": "Unit",
     "source": "Source", "source_id": "Source id", "licence": "Licence", "note": "Note",
@@ -43,33 +44,6 @@ def indicator_options(data: AtlasData) -> list[dict[str, Any]]:
         opts.append({"label": g["label"].upper(), "value": f"__group_{g['id']}", "disabled": True})
         opts += [{"label": i["label"], "value": i["id"]} for i in members]
     return opts
-
-
-def column_defs() -> list[dict[str, Any]]:
-    cols: list[dict[str, Any]] = []
-    for col in downloads.VIEW_COLUMNS:
-        spec: dict[str, Any] = {"field": col, "headerName": _HEADERS.get(col, col)}
-        if col in downloads.NUMERIC_COLUMNS:
-            spec["filter"] = "agNumberColumnFilter"
-            spec["type"] = "rightAligned"
-        if col == "value":
-            spec["valueFormatter"] = {"function": "params.value == null ? '' : "
-                                                  "Number(params.value).toLocaleString('en', "
-                                                  "{maximumFractionDigits: 6})"}
-        if col in ("iso3", "year"):
-            spec["width"] = 95
-        if col in ("label", "category_label", "source", "note"):
-            spec["width"] = 260
-            spec["tooltipField"] = col
-        if col == "iso3":
-            spec["pinned"] = "left"
-        cols.append(spec)
-    return cols
-
-
-def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """Grid rows: missing numbers as null (JSON has no NaN)."""
-    return frame.astype(object).where(frame.notna(), None).to_dict("records")
 
 
 def _strings(values: Any) -> list[str]:
@@ -116,8 +90,8 @@ def row_count_text(data: AtlasData, frame: pd.DataFrame, indicators: Any, countr
     if n_ind == 0 or n_c == 0:
         return "0 rows: choose at least one indicator and one state."
     return (f"{len(frame):,} rows · {n_ind} indicator{'s' if n_ind != 1 else ''} · "
-            f"{n_c} of {len(ISO3)} states · {span}. Sorting and filtering in the grid change only what "
-            f"it shows; CSV and XLSX contain all {len(frame):,} rows.")
+            f"{n_c} of {len(ISO3)} states · {span}. Sorting and filtering in the table change only "
+            f"what it shows; CSV and XLSX contain all {len(frame):,} rows.")
 
 
 def table_title(data: AtlasData, indicators: Any, countries: Any, years: Any) -> str:
@@ -149,23 +123,26 @@ def intro() -> list[Any]:
                    "notes. Download exactly these rows, or the whole dataset.", className="layer-description")]
 
 
-def data_tab_intro(data: AtlasData) -> html.Section:
-    """What the page's first layout shows of the tab when the address opens it (``view=data``):
-    the tab's first lines, in the same boxes, for the default selection; the tab itself follows
-    (dashboard/views/callbacks.py render_data_tab) once the grid's script is in."""
-    indicators, countries, years = _selection(data, {})
-    frame = selected_rows(data, indicators, countries, years)
-    return html.Section(className="data-tab", children=[
+def data_tab_placeholder() -> html.Div:
+    """What the slot shows until the tab's controls are rendered (the first time the tab opens):
+    the tab's heading, and a box of the controls' height, so the table below does not move."""
+    return html.Div(className="data-tab data-tab-waiting", children=[
         *intro(),
-        html.P(className="data-row-count", children=row_count_text(data, frame, indicators, countries, years)),
-        html.P("Loading the table…", className="data-loading"),
+        html.P("Loading the table's controls…", className="data-loading"),
     ])
 
 
+def data_tab_rows() -> list[Any]:
+    """The row-count line and the table's box, both the renderer's alone (no React children):
+    assets/atlas/app.js fetches the selection's rows (dashboard/views/table.py) and draws them
+    with assets/atlas/table.js; they are outside the slot, so they are drawn before the controls."""
+    return [html.P(id=IDS["count"], className="data-row-count", role="status", **{"aria-live": "polite"}),
+            html.Div(id=IDS["table"], className="data-table")]
+
+
 def data_tab_layout(data: AtlasData, req: dict[str, Any] | None = None) -> html.Section:
-    """The tab's components (ids in ``IDS``), filled with the view state's selection."""
+    """The tab's controls and downloads (ids in ``IDS``), set to the view state's selection."""
     indicators, countries, years = _selection(data, req or {})
-    frame = selected_rows(data, indicators, countries, years)
     # every fifth year, without one that would crowd the last year's label
     marks = {y: {"label": str(y)} for y in range(FIRST_YEAR, LAST_YEAR + 1) if y % 5 == 0 and LAST_YEAR - y > 2}
     marks[FIRST_YEAR] = {"label": str(FIRST_YEAR)}
@@ -174,9 +151,6 @@ def data_tab_layout(data: AtlasData, req: dict[str, Any] | None = None) -> html.
     label_style = {"fontWeight": 600, "fontSize": "0.9rem", "display": "block", "margin": "0.6rem 0 0.3rem"}
     return html.Section(id="data-tab", className="data-tab", **{"aria-label": "Data table"}, children=[
         *intro(),
-        # (above the controls: the page's first layout shows the same lines, data_tab_intro)
-        html.P(id=IDS["count"], className="data-row-count", role="status", **{"aria-live": "polite"},
-               children=row_count_text(data, frame, indicators, countries, years)),
         html.Div(className="data-controls", children=[
             html.Label("Indicators", htmlFor=IDS["indicators"], style=label_style),
             # (no clear-all control: Dash draws it as a link without an address, which crawlers and
@@ -216,25 +190,14 @@ def data_tab_layout(data: AtlasData, req: dict[str, Any] | None = None) -> html.
                    href=wide_href(indicators, countries, years),
                    title="These indicators and states with one column per year; sources are in the long table"),
         ]),
-        dag.AgGrid(
-            id=IDS["table"],
-            columnDefs=column_defs(),
-            rowData=records(frame),
-            defaultColDef={"sortable": True, "filter": True, "resizable": True, "floatingFilter": True,
-                           "minWidth": 80},
-            dashGridOptions={"pagination": True, "paginationPageSize": PAGE_SIZE,
-                             "paginationPageSizeSelector": [25, 50, 100, 500], "animateRows": False,
-                             "enableCellTextSelection": True, "ensureDomOrder": True,
-                             "tooltipShowDelay": 400},
-            style={"height": "560px", "width": "100%"},
-        ),
         dcc.Download(id=IDS["download_table"]),
         dcc.Download(id=IDS["download_dataset"]),
     ])
 
 
 def register_data_tab(app: Dash, data: AtlasData) -> None:
-    """The tab's server callbacks: presets → states, controls → table, the three downloads."""
+    """The tab's server callbacks: presets → states, the three downloads (the table is the
+    renderer's: dashboard/views/table.py)."""
 
     @app.callback(
         Output(IDS["countries"], "value"),
@@ -262,17 +225,6 @@ def register_data_tab(app: Dash, data: AtlasData) -> None:
             return downloads.resolve_preset(data, preset), style
         except (KeyError, ValueError):
             return no_update, style
-
-    @app.callback(
-        Output(IDS["table"], "rowData"),
-        Output(IDS["count"], "children"),
-        Input(DATA_REQ, "data"),
-        prevent_initial_call=True,
-    )
-    def update_table(req: Any):
-        indicators, countries, years = _selection(data, req if isinstance(req, dict) else {})
-        frame = selected_rows(data, indicators, countries, years)
-        return records(frame), row_count_text(data, frame, indicators, countries, years)
 
     @app.callback(
         Output(IDS["download_table"], "data"),

@@ -12,8 +12,9 @@ from dashboard.core.cache import fingerprint
 from dashboard.core.config import DEFAULT_YEAR, ISO3, REGIONS, YEARS
 from dashboard.core.data import AtlasData
 from dashboard.core.viewstate import DEFAULT_LAYER, address_context
-from dashboard.views.data_tab import data_tab_intro
+from dashboard.views.data_tab import data_tab_placeholder, data_tab_rows
 from dashboard.views.download_menu import download_menu
+from dashboard.views.table import TABLE_PATH
 from dashboard.web.seo import SITE, TAB_TITLES, layer_title
 
 # The page shell: as Dash's default, plus a language, a no-JavaScript message and preload hints
@@ -43,13 +44,6 @@ INDEX_HTML = """<!DOCTYPE html>
         </footer>
     </body>
 </html>"""
-
-# dash-ag-grid's bundle (≈0.3 MB compressed) is served but not put in the page; it is loaded when
-# the data tab first opens (see dashboard/web/app.py and assets/atlas.js loadGrid).
-GRID_JS = "/_dash-component-suites/dash_ag_grid/dash_ag_grid.min.js"
-# the grid's lazy chunk (AG Grid itself), fetched with the script (assets/atlas/app.js loadGrid)
-GRID_CHUNKS = ["/_dash-component-suites/dash_ag_grid/async-community.js"]
-
 
 MAP_CONFIG: dict[str, Any] = {
     "topojsonURL": "/assets/topojson/",
@@ -132,7 +126,7 @@ def meta(data: AtlasData, stories: dict[str, dict[str, Any]] | None = None) -> d
             {"date": e.date, "title": e.title, "text": e.text, "source": e.source, "countries": e.countries})
     return {"address": address_context(data, stories), "layers": inds, "names": data.names_en,
             "contested_state": contested_state, "events": events, "stories": stories or {},
-            "map_config": MAP_CONFIG, "grid_js": GRID_JS, "grid_chunks": GRID_CHUNKS, "version": fingerprint(),
+            "map_config": MAP_CONFIG, "table_url": TABLE_PATH, "version": fingerprint(),
             "site": SITE, "tab_titles": TAB_TITLES,
             "regions": {rid: {"label": r["label"], "geo": r["geo"]} for rid, r in figures.REGIONS.items()},
             "label_priority": list(figures.LABEL_PRIORITY),
@@ -413,12 +407,11 @@ def build_layout(data: AtlasData, stories: dict[str, dict[str, Any]] | None = No
                 ]),
             ]),
         ]),
-        # The data table and the sources page are rendered the first time their tab opens
-        # (dashboard/views/callbacks.py): the map's first paint does not wait for them, and the
-        # grid's script is loaded only then.
+        # The data tab's controls and the sources page are rendered the first time their tab opens
+        # (dashboard/views/callbacks.py): the map's first paint does not wait for them. The data
+        # tab's row count and table are the browser renderer's (dashboard/views/table.py).
         html.Section(id=ids.VIEW_DATA, className="view", role="tabpanel", hidden=view != "data",
-                     children=[html.Div(id=ids.DATA_SLOT, children=data_tab_intro(data) if view == "data"
-                                        else html.P("Loading the data table…"))]),
+                     children=[html.Div(id=ids.DATA_SLOT, children=data_tab_placeholder()), *data_tab_rows()]),
         html.Section(id=ids.VIEW_SOURCES, className="view", role="tabpanel", hidden=view != "sources",
                      children=[html.Div(id=ids.SOURCES_SLOT, children=html.P("Loading the sources…"))]),
         ]),

@@ -175,7 +175,6 @@ def create_app() -> Dash:
     plotly.io.json.config.default_engine = "json"
     data = get_data()
     data_version = data_version_of()
-    compat.defer_grid_script()
     compat.lighter_page()
     app = Dash(
         __name__,
@@ -197,8 +196,8 @@ def create_app() -> Dash:
     _PAGE["page"] = views
     # built now: a broken layout stops the start, and gunicorn's preloaded master shares it
     app.layout = views.layout(DEFAULT_VIEW)
-    # the data and sources tabs are rendered on first use, so some callback ids are not in the
-    # initial layout (a validation layout would make the browser resolve the grid's script early)
+    # the data tab's controls and the sources tab are rendered on first use, so some callback ids
+    # are not in the initial layout
     app.config.suppress_callback_exceptions = True
     register(app, data)
     register_data_tab(app, data)

@@ -1,8 +1,6 @@
 """What must lean on Dash's internals, in one place (recheck on every Dash upgrade:
 tests/web/test_compat.py fails loudly when one of these stops holding).
 
-* ``defer_grid_script``: dash-ag-grid's bundle is served but not put in every page (the data tab
-  loads it on first use, assets/atlas/app.js renderData): its ``_js_dist`` entry made dynamic.
 * ``lighter_page``: @babel/polyfill (≈100 kB of core-js; the one global Dash's components use
   from it, regeneratorRuntime, comes from assets/vendor/regenerator-runtime.js) and dash_table's
   bundle (no DataTable here) are left out of the page: entries of ``dash._dash_renderer`` and
@@ -12,18 +10,6 @@ tests/web/test_compat.py fails loudly when one of these stops holding).
 """
 
 from __future__ import annotations
-
-
-def defer_grid_script() -> bool:
-    """Returns whether the grid's bundle was found (and made dynamic)."""
-    import dash_ag_grid
-
-    found = False
-    for res in dash_ag_grid._js_dist:
-        if res.get("relative_package_path") == "dash_ag_grid.min.js":
-            res["dynamic"] = True
-            found = True
-    return found
 
 
 def lighter_page() -> tuple[int, bool]:

@@ -47,7 +47,16 @@ def page(browser: Any, live_server: str) -> Iterator[PageProbe]:
 
 def open_data_tab(probe: PageProbe) -> None:
     probe.page.click("#tab-data")
-    probe.page.wait_for_selector("#data-table .ag-row", timeout=30_000)
+    probe.page.wait_for_selector("#data-table tbody tr.tbl-row", timeout=30_000)
+    # the table is drawn first; the controls and downloads (Dash components) follow from the server
+    probe.page.wait_for_selector("#data-tab #data-indicators", timeout=30_000)
+    probe.page.wait_for_function("() => !document.querySelector('[data-dash-is-loading=\"true\"]')")
+
+
+def table_shows(probe: PageProbe, n: int) -> None:
+    """The table on screen holds n rows (its status line: "Rows 1–50 of n")."""
+    probe.page.wait_for_function("(n) => { const s = document.querySelector('#data-table .tbl-status');"
+                                 " return !!s && s.textContent.endsWith(' of ' + n); }", arg=f"{n:,}")
 
 
 def dispatch(probe: PageProbe, action: dict[str, Any]) -> None:
@@ -101,6 +110,7 @@ def test_table_downloads_equal_the_table(page: PageProbe) -> None:
     open_data_tab(page)
     expected = downloads.table_rows(data, ["cis"], None, 1991, 2026)
     assert f"{len(expected):,} rows" in page.page.inner_text("#data-row-count")
+    table_shows(page, len(expected))
     name, body = download(page, "#download-table-xlsx")
     assert name == "atlas_cis_1991-2026.xlsx"
     same_frame(xlsx_frame(body), expected)
@@ -112,6 +122,7 @@ def test_table_downloads_equal_the_table(page: PageProbe) -> None:
     page.page.wait_for_function("(n) => document.querySelector('#data-row-count').textContent"
                                 ".startsWith(n + ' rows')", arg=f"{len(expected):,}")
     page.page.wait_for_function("() => !document.querySelector('[data-dash-is-loading=\"true\"]')")
+    table_shows(page, len(expected))
     name, body = download(page, "#download-table-csv")
     assert name == "atlas_cis-fh_status_2000-2010.csv"
     same_frame(read_csv(body), expected)
@@ -124,6 +135,7 @@ def test_table_downloads_equal_the_table(page: PageProbe) -> None:
     expected = downloads.table_rows(data, ["eu"], ["EST", "LVA", "LTU"], 2000, 2010)
     page.page.wait_for_function("(n) => document.querySelector('#data-row-count').textContent"
                                 ".startsWith(n + ' rows')", arg=f"{len(expected):,}")
+    table_shows(page, len(expected))
     _, body = download(page, "#download-table-csv")
     same_frame(read_csv(body), expected)
 

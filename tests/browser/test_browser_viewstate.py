@@ -229,7 +229,9 @@ def test_story_controls_visible_in_presentation(browser, live_server, size: tupl
 
 def test_data_tab_year_box_updates_grid_count_address_and_download(probe) -> None:
     probe.goto("?layer=cis&year=2000&view=data")
-    probe.page.wait_for_selector("#data-table .ag-row", timeout=30_000)
+    probe.page.wait_for_selector("#data-table tbody tr.tbl-row", timeout=30_000)
+    # (the table is drawn first; the range slider, a Dash component, follows from the server)
+    probe.page.wait_for_selector("#data-years input", timeout=30_000)
     # the end year typed in the range slider's box, then Enter
     boxes = probe.page.locator("#data-years input")
     assert boxes.count() >= 2
@@ -241,6 +243,9 @@ def test_data_tab_year_box_updates_grid_count_address_and_download(probe) -> Non
     count = probe.page.inner_text("#data-row-count")
     n = int(count.split(" rows")[0].replace(",", ""))
     assert n == 15 * 10
+    # the table follows too: its status line counts the same rows
+    probe.page.wait_for_function("() => document.querySelector('#data-table .tbl-status').textContent"
+                                 ".endsWith(' of 150')")
     # leaving the field works too
     start = boxes.nth(0)
     start.fill("1995")

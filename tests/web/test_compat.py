@@ -10,10 +10,6 @@ import dash
 from dashboard.web import compat
 
 
-def test_the_grid_bundle_is_found_and_made_dynamic() -> None:
-    assert compat.defer_grid_script(), "dash_ag_grid no longer lists dash_ag_grid.min.js in _js_dist"
-
-
 def test_polyfill_and_table_bundles_are_found() -> None:
     compat.lighter_page()
     polyfills, table = compat.lighter_page()  # the second call finds them gone: still a list to edit
@@ -30,7 +26,7 @@ def test_the_page_leaves_them_out() -> None:
     from app import server
 
     page = server.test_client().get("/").get_data(as_text=True)
-    assert "polyfill@" not in page and "dash_table/bundle" not in page and "dash_ag_grid.min.js" not in page
+    assert "polyfill@" not in page and "dash_table/bundle" not in page
 
 
 def test_dash_renderer_still_sets_the_plotly_address_that_firstpaint_pins() -> None:
