@@ -5,12 +5,16 @@ disagree with the map."""
 from __future__ import annotations
 
 import csv
+import json
 import urllib.request
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from dashboard.core.data import get_data
 from dashboard.core.stories import load_stories
+from dashboard.export import downloads
 
 pytestmark = pytest.mark.browser
 
@@ -258,6 +262,69 @@ def test_data_tab_year_box_updates_grid_count_address_and_download(probe) -> Non
         rows = list(csv.DictReader(fh))
     assert len(rows) == 15 * 6
     assert {int(r["year"]) for r in rows} == set(range(1995, 2001))
+
+
+AXE = Path(__file__).resolve().parents[2] / ".cache" / "axe" / "package" / "axe.min.js"
+
+
+def _status(probe) -> str:
+    return probe.page.inner_text("#data-table .tbl-status")
+
+
+def _wait_status(probe, text: str) -> None:
+    probe.page.wait_for_function("(t) => document.querySelector('#data-table .tbl-status').textContent === t", arg=text)
+
+
+def test_data_table_sorts_filters_and_pages(probe) -> None:
+    frame = downloads.table_rows(get_data(), ["fh_total"], None, 2012, 2024)
+    n = len(frame)
+    assert n > 50
+    probe.goto("?view=data&indicators=fh_total&from=2012&to=2024")
+    probe.page.wait_for_selector("#data-table tbody tr.tbl-row", timeout=30_000)
+    _wait_status(probe, f"Rows 1–50 of {n}")
+    assert probe.page.locator("#data-table tbody tr").count() == 50
+    year = probe.eval("() => window.Atlas.app.state().year")
+
+    def first(col: str) -> str:
+        return probe.page.inner_text(f"#data-table tbody tr:first-child .col-{col}")
+
+    # a header sorts up, then down (empty values last), then back; the keyboard works it too
+    probe.page.click("#data-table button[data-sort=value]")
+    probe.page.wait_for_selector("#data-table th.col-value[aria-sort=ascending]")
+    assert float(first("value")) == frame["value"].min()
+    probe.page.keyboard.press("Enter")  # the focus stayed on the same header's button
+    probe.page.wait_for_selector("#data-table th.col-value[aria-sort=descending]")
+    assert float(first("value")) == frame["value"].max()
+    # in the table, the arrows scroll it: the year stays
+    probe.page.focus("#data-table .tbl-scroll")
+    probe.page.keyboard.press("ArrowRight")
+    assert probe.eval("() => window.Atlas.app.state().year") == year
+    # the filter keeps the rows holding every word
+    probe.page.fill("#data-filter", "georgia")
+    n_geo = int((frame["iso3"] == "GEO").sum())
+    _wait_status(probe, f"Rows 1–{n_geo} of {n_geo} (filtered from {n})")
+    assert set(probe.page.locator("#data-table tbody .col-country").all_inner_texts()) == {"Georgia"}
+    probe.page.fill("#data-filter", "")
+    _wait_status(probe, f"Rows 1–50 of {n}")
+    # pages and their size
+    probe.page.click("#data-table button[aria-label='Next page']")
+    _wait_status(probe, f"Rows 51–{min(n, 100)} of {n}")
+    probe.page.select_option("#data-table select[data-size]", "25")
+    assert probe.page.inner_text("#data-table .tbl-pageno").endswith(f"of {-(-n // 25)}")
+    # the selection's line and files hold every row whatever the table shows
+    assert probe.page.inner_text("#data-row-count").startswith(f"{n} rows")
+    # no serious accessibility violation in the table and its line (the fields above are Dash's
+    # dropdowns: with many values selected, axe finds their names differ from the visible text)
+    if not AXE.exists():
+        pytest.fail(f"{AXE} missing: scripts/test.sh fetches axe-core from npm")
+    probe.eval(AXE.read_text(encoding="utf-8") + "\n;0")
+    violations = probe.eval("""async () => {
+        const r = await axe.run({include: [['#data-table'], ['#data-row-count']]}, {runOnly: {type: 'tag',
+                                values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}});
+        return r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+                           .map(v => ({id: v.id, nodes: v.nodes.map(n => n.target.join(' '))})); }""")
+    assert violations == [], json.dumps(violations)
+    assert probe.console_errors == []
 
 
 def test_data_selection_in_the_address_restores_the_table(probe) -> None:
