@@ -111,13 +111,7 @@
     renderActive(prev, s);
     renderShare(s);
     renderTitle(s);
-    if (s.view === "data") {
-      // the rows first; the tab's controls (a server round trip and Dash's rendering) after them
-      var drawn = renderTable(s);
-      if (prev.view !== "data" || prev.data !== s.data) {
-        drawn.then(function () { if (state.view === "data") { dataWhenAwake(state); } });
-      }
-    }
+    if (s.view === "data" && (prev.view !== "data" || prev.data !== s.data || !tableShown)) { dataWhenAwake(s); }
     if (prev.playing !== s.playing || s.playing) { renderPlay(s); }
   }
 
@@ -129,15 +123,19 @@
     awake = true;
     WAKE_EVENTS.forEach(function (type) { window.removeEventListener(type, wake, true); });
     A.map.withPlotly(function () { renderMap(state); });
-    if (dataQueued) { dataQueued = false; if (state.view === "data") { renderData(state); } }
+    if (dataQueued) { dataQueued = false; if (state.view === "data") { showData(state); } }
   }
   var WAKE_EVENTS = ["pointermove", "pointerdown", "touchstart", "keydown", "focusin", "wheel", "scroll"];
-  // the data tab opened by the address: its table is drawn at once (renderTable), its controls
-  // (Dash's dropdowns and range slider, rendered by the server) come on the user's first move, as
-  // plotly.js does for the map. A click on the tab is a move.
+  // the data tab: its rows first (renderTable), then its controls (a server round trip and Dash's
+  // rendering: renderData). Opened by the address, both come on the user's first move, as
+  // plotly.js does for the map (the page's first lines, the tab's heading and the row count, are
+  // the server's); a click on the tab is a move.
   var dataQueued = false;
+  function showData(s) {
+    renderTable(s).then(function () { if (state.view === "data") { renderData(state); } });
+  }
   function dataWhenAwake(s) {
-    if (awake) { renderData(s); } else { dataQueued = true; }
+    if (awake) { showData(s); } else { dataQueued = true; }
   }
   WAKE_EVENTS.forEach(function (type) { window.addEventListener(type, wake, { capture: true, passive: true }); });
 
@@ -875,8 +873,7 @@
       tableShown = url;
       tableDoc = doc;
       tableUi = A.table.act(tableUi || A.table.blank(), { type: "reset" });
-      var count = document.getElementById("data-row-count");
-      if (count) { count.textContent = doc.count; }
+      tell("data-row-count", "children", doc.count);  // (a Dash component: the page's first line is the server's)
       drawTable(true);
     });
   }

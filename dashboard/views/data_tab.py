@@ -132,11 +132,18 @@ def data_tab_placeholder() -> html.Div:
     ])
 
 
-def data_tab_rows() -> list[Any]:
-    """The row-count line and the table's box, both the renderer's alone (no React children):
-    assets/atlas/app.js fetches the selection's rows (dashboard/views/table.py) and draws them
-    with assets/atlas/table.js; they are outside the slot, so they are drawn before the controls."""
-    return [html.P(id=IDS["count"], className="data-row-count", role="status", **{"aria-live": "polite"}),
+def data_tab_rows(data: AtlasData, view: str) -> list[Any]:
+    """The row-count line and the table's box, both the renderer's (assets/atlas/app.js fetches
+    the selection's rows, dashboard/views/table.py, and draws them with assets/atlas/table.js);
+    they are outside the slot, so they are drawn before the controls. When the address opens the
+    tab, the line is the default selection's from the start (the page's largest text: it is
+    painted with the page, not after the renderer's first fetch)."""
+    text = None
+    if view == "data":
+        indicators, countries, years = _selection(data, {})
+        text = row_count_text(data, selected_rows(data, indicators, countries, years), indicators, countries, years)
+    return [html.P(id=IDS["count"], className="data-row-count", role="status", **{"aria-live": "polite"},
+                   children=text),
             html.Div(id=IDS["table"], className="data-table")]
 
 

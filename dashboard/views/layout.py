@@ -411,7 +411,8 @@ def build_layout(data: AtlasData, stories: dict[str, dict[str, Any]] | None = No
         # (dashboard/views/callbacks.py): the map's first paint does not wait for them. The data
         # tab's row count and table are the browser renderer's (dashboard/views/table.py).
         html.Section(id=ids.VIEW_DATA, className="view", role="tabpanel", hidden=view != "data",
-                     children=[html.Div(id=ids.DATA_SLOT, children=data_tab_placeholder()), *data_tab_rows()]),
+                     children=[html.Div(id=ids.DATA_SLOT, children=data_tab_placeholder()),
+                               *data_tab_rows(data, view)]),
         html.Section(id=ids.VIEW_SOURCES, className="view", role="tabpanel", hidden=view != "sources",
                      children=[html.Div(id=ids.SOURCES_SLOT, children=html.P("Loading the sources…"))]),
         ]),
