@@ -303,9 +303,17 @@
   // the country panel: open with a country, except in the flows view, where the country is the
   // view's own state (its panel would repeat it and take the room of the view's map)
   function panelShown(s) { return !!s.country && s.view !== "flows"; }
+  // the panel's contents (ids in dashboard/ids.py), written when a country first opens (not in
+  // the first layout: Dash's first render costs per component)
+  var PANEL_HTML =
+    '<button id="panel-close" class="panel-close" title="Close (Esc)" type="button" ' +
+    'aria-label="Close the country panel">×</button><h2 id="panel-title"></h2>' +
+    '<div id="panel-body"><div id="panel-series" class="panel-graph"></div>' +
+    '<div id="panel-memberships" class="panel-graph"></div><div id="panel-regime" class="panel-graph"></div>' +
+    '<h3>Events</h3><ul id="panel-events" class="panel-events"></ul></div>';
   function renderPanel(s, prev) {
     var open = panelShown(s), was = !!prev && panelShown(prev);
-    if (open) { loadPanel(s); }
+    if (open) { fillBox("country-panel", PANEL_HTML); loadPanel(s); }
     tell("country-panel", "hidden", !open);
     tell("country-picker", "value", s.country);
     tell("app-root", "data-panel", open ? "open" : "closed");

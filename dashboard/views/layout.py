@@ -179,26 +179,9 @@ def flows_box() -> html.Div:
     """The flows view: refugees and asylum-seekers from the chosen state (by country of asylum) or
     hosted by it (by country of origin) in the slider's year; drawn by assets/atlas/flows.js, which
     fetches the pairs from /api/v1/flows on the view's first use (nothing of them is in the page)."""
-    return html.Div(id=ids.FLOWS_BOX, className="flows-box", hidden=True, children=[
-        html.H2(id=ids.FLOWS_TITLE, className="flows-title", **{"aria-live": "polite"}),
-        # the state and the direction: plain form fields written by flows.js (React never
-        # manages their children)
-        html.Div(id=ids.FLOWS_CONTROLS, className="flows-controls", role="group",
-                 **{"aria-label": "State and direction"}),
-        html.Div(className="flows-figures", children=[
-            html.Div(id=ids.FLOWS_CHART, className="flows-chart", role="img",
-                     **{"aria-label": "Top partner countries (the table below lists the same values)"}),
-            html.Div(id=ids.FLOWS_MAP, className="flows-map", role="img",
-                     **{"aria-label": "Map of the partner countries"}),
-        ]),
-        html.Div(id=ids.FLOWS_NOTE, className="flows-note"),
-        # the chart's text alternative (a table is as wide as its content: the wrapper hides it)
-        html.Div(className="visually-hidden", children=html.Table(id=ids.FLOWS_TABLE)),
-        html.P(id=ids.FLOWS_DOWNLOADS, className="flows-downloads", children=[
-            html.A("Download the pairs shown (CSV)", id=ids.FLOWS_CSV, href="/api/v1/flows?format=csv",
-                   className="download-link"),
-        ]),
-    ])
+    # (its contents, ids in dashboard/ids.py, are written by assets/atlas/flows.js FLOWS_HTML when
+    # the view first opens: fewer components for Dash's first render)
+    return html.Div(id=ids.FLOWS_BOX, className="flows-box", hidden=True)
 
 
 def compare_box(data: AtlasData) -> html.Div:
@@ -255,8 +238,8 @@ def base_figure(data: AtlasData, layer_id: str, year: int) -> dict[str, Any]:
     return fig
 
 
-# The year's events (the first view's; assets/atlas/app.js renderTexts writes the same markup
-# for every later year, and the map's table for every year, straight into these elements)
+# The year's events, in the page's static copy (assets/atlas/app.js renderTexts writes the same
+# markup into the live page for every year, and the map's table, straight into these elements)
 def events_list(data: AtlasData, year: int) -> list[Any]:
     evs = figures.year_events(data, year)
     if evs.empty:
@@ -269,13 +252,15 @@ def events_list(data: AtlasData, year: int) -> list[Any]:
 def build_layout(data: AtlasData, stories: dict[str, dict[str, Any]] | None = None,
                  layer_id: str = DEFAULT_LAYER, year: int = DEFAULT_YEAR, present: bool = False,
                  view: str = "map", story: str | None = None, step: int = 0,
-                 files: dict[str, str] | None = None) -> html.Div:
+                 files: dict[str, str] | None = None, static_copy: bool = False) -> html.Div:
     """The page for one layer and year (the address's, so that a link shows its own map and legend
     at once). Everything else the address says (country, story, presentation, view, the data
     tab's selection) is drawn by the browser's renderer (assets/atlas/app.js) from the address.
     ``layer_id`` may be a per-1,000 layer: the selector then shows its count layer, with the
     per-1,000 choice on. ``files``: the addresses of the page's JSON files (``meta`` and this
-    layer's ``layer``: dashboard/views/page_data.py), which the page's script fetches."""
+    layer's ``layer``: dashboard/views/page_data.py), which the page's script fetches.
+    ``static_copy``: the layout the page's static copy is drawn from (dashboard/views/prerender.py),
+    which also has what the live page's renderer writes when it boots (the year's events)."""
     base = data.indicators[layer_id].get("per_1000_of") or layer_id
     per_capita = base != layer_id
     show_toggle = bool(data.indicators[base].get("per_1000"))
@@ -392,26 +377,17 @@ def build_layout(data: AtlasData, stories: dict[str, dict[str, Any]] | None = No
                 ]),
                 html.Section(className="events", **{"aria-label": "Events of the selected year"}, children=[
                     html.H2(html.Span(id=ids.EVENTS_TITLE, children=f"Events in {year}")),
+                    # (the live page's list is written by app.js renderTexts when it boots: the
+                    # events are below the fold, and Dash's first render costs per component)
                     html.Ul(id=ids.EVENTS_STRIP, className="events-strip", tabIndex="0",
-                            children=events_list(data, year)),
+                            children=events_list(data, year) if static_copy else None),
                 ]),
             ]),
+            # the country panel: its button, title, graphs and events (ids in dashboard/ids.py) are
+            # written by assets/atlas/app.js (PANEL_HTML) when a country first opens, and drawn
+            # from /panel/<ISO3>.json (dashboard/views/panel.py); not in the first layout
             html.Aside(id=ids.PANEL, className="country-panel", hidden=True, tabIndex="-1",
-                       **{"aria-label": "Country details"}, children=[
-                html.Button("×", id=ids.PANEL_CLOSE, className="panel-close", title="Close (Esc)", type="button",
-                            **{"aria-label": "Close the country panel"}),
-                html.H2(id=ids.PANEL_TITLE),
-                # the graphs and events, drawn by assets/atlas/app.js from /panel/<ISO3>.json
-                # (dashboard/views/panel.py) when a country is opened
-                html.Div(id=ids.PANEL_BODY, children=[
-                    # (their content is the renderer's alone: no React children)
-                    html.Div(id=ids.PANEL_SERIES, className="panel-graph"),
-                    html.Div(id=ids.PANEL_MEMBERSHIPS, className="panel-graph"),
-                    html.Div(id=ids.PANEL_REGIME, className="panel-graph"),
-                    html.H3("Events"),
-                    html.Ul(id=ids.PANEL_EVENTS, className="panel-events"),
-                ]),
-            ]),
+                       **{"aria-label": "Country details"}),
         ]),
         # The data table and the sources page are rendered the first time their tab opens
         # (dashboard/views/callbacks.py): the map's first paint does not wait for them, and the
