@@ -30,6 +30,12 @@
     var p = {}; p[prop] = value;
     setProps(id, p);
   }
+  // show a value in one of the page's plain selects (assets/atlas/input.js reads their changes)
+  function pick(id, value) {
+    var el = document.getElementById(id), v = value === null || value === undefined ? "" : String(value);
+    sent[id + ".value"] = value;
+    if (el && el.value !== v) { el.value = v; }
+  }
   function isEcho(id, prop, value) {
     return JSON.stringify(sent[id + "." + prop]) === JSON.stringify(value);
   }
@@ -105,7 +111,7 @@
     if (prev.year !== s.year || prev.layer !== s.layer) { renderTexts(s); }
     if (prev.country === s.country && panelShown(s) && prev.year !== s.year) { markPanelYear(s.year); }
     if (prev.story !== s.story || prev.step !== s.step) { renderStory(s); }
-    if (prev.region !== s.region) { tell("region-select", "value", s.region); }
+    if (prev.region !== s.region) { pick("region-select", s.region); }
     if (prev.present !== s.present || prev.embed !== s.embed) { renderPresent(s); }
     if (prev.view !== s.view || (!prev.story !== !s.story && s.view !== "map")) { renderView(s); }
     renderActive(prev, s);
@@ -461,7 +467,7 @@
     '<button id="story-end" type="button" class="story-btn story-end">End story</button></div>';
   function renderStory(s) {
     var story = s.story && meta.stories[s.story];
-    tell("story-select", "value", s.story || null);
+    pick("story-select", s.story || null);
     if (!story) { tell("story-box", "hidden", true); return; }
     var step = story.steps[s.step];
     fillBox("story-box", STORY_HTML);

@@ -64,8 +64,6 @@ def register(app: Dash, data: AtlasData) -> None:
                             Input(ids.LAYER, "value"),
                             Input(ids.PER_CAPITA, "value"),
                             Input(ids.SLIDER, "value"),
-                            Input(ids.STORY_SELECT, "value"),
-                            Input(ids.PLAY_SPEED, "value"),
                             Input(ids.COUNTRY_PICKER, "value"),
-                            Input(ids.REGION_SELECT, "value"),
                             prevent_initial_call=True)
+    # (the story, region and speed are plain selects: assets/atlas/input.js reads their changes)

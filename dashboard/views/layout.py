@@ -249,6 +249,14 @@ def events_list(data: AtlasData, year: int) -> list[Any]:
             for e in evs.itertuples(index=False)]
 
 
+def native_select(id_: str, options: list[tuple[Any, str]], value: Any, className: str) -> html.Select:
+    """A plain ``<select>`` for a short, unsearchable choice (the story, the region, the playing
+    speed): no lazily loaded script and little of Dash's first render. Its value is not a Dash
+    prop: assets/atlas/input.js turns its change into an action, app.js (pick) shows the state's."""
+    return html.Select(id=id_, className=f"atlas-select {className}", children=[
+        html.Option(label, value=str(v), selected=v == value) for v, label in options])
+
+
 def build_layout(data: AtlasData, stories: dict[str, dict[str, Any]] | None = None,
                  layer_id: str = DEFAULT_LAYER, year: int = DEFAULT_YEAR, present: bool = False,
                  view: str = "map", story: str | None = None, step: int = 0,
@@ -288,10 +296,9 @@ def build_layout(data: AtlasData, stories: dict[str, dict[str, Any]] | None = No
                 ]),
                 html.Label("Guided story", htmlFor=ids.STORY_SELECT, className="visually-hidden"),
                 # (boxes of the final size around Dash's lazily loaded controls: nothing moves when they appear)
-                html.Div(className="story-select-box", children=dcc.Dropdown(
-                    id=ids.STORY_SELECT, className="story-select", clearable=False, searchable=False,
-                    placeholder="Guided story…", value=story if story in stories else None,
-                    options=[{"label": st["title"], "value": sid} for sid, st in stories.items()])),
+                html.Div(className="story-select-box", children=native_select(
+                    ids.STORY_SELECT, [("", "Guided story…"), *((sid, st["title"]) for sid, st in stories.items())],
+                    story if story in stories else "", "story-select")),
                 share_box(),
                 html.Button("Leave presentation" if present else "Present", id=ids.PRESENT, n_clicks=0,
                             className="present-button", type="button",
@@ -304,9 +311,9 @@ def build_layout(data: AtlasData, stories: dict[str, dict[str, Any]] | None = No
         html.Div(id=ids.VIEW_MAP, className="main", role="tabpanel", hidden=view in ("data", "sources"), children=[
             html.Section(className="controls", **{"aria-label": "Map controls"}, children=[
                 html.Label("Region", htmlFor=ids.REGION_SELECT, className="control-label"),
-                html.Div(className="picker-box region-box", children=dcc.Dropdown(
-                    id=ids.REGION_SELECT, clearable=False, searchable=False, value="all",
-                    options=[{"label": r["label"], "value": rid} for rid, r in figures.REGIONS.items()])),
+                html.Div(className="picker-box region-box", children=native_select(
+                    ids.REGION_SELECT, [(rid, r["label"]) for rid, r in figures.REGIONS.items()], "all",
+                    "region-select")),
                 html.Label("Layer", htmlFor=ids.LAYER, className="control-label"),
                 html.Div(className="layer-select-box", children=dcc.Dropdown(
                     id=ids.LAYER, options=layer_options(data), value=base, clearable=False, searchable=True,
@@ -359,10 +366,8 @@ def build_layout(data: AtlasData, stories: dict[str, dict[str, Any]] | None = No
                                    tooltip={"placement": "top", "always_visible": False}),
                     ]),
                     html.Label("Speed", htmlFor=ids.PLAY_SPEED, className="visually-hidden"),
-                    html.Div(className="play-speed-box", children=dcc.Dropdown(
-                        id=ids.PLAY_SPEED, className="play-speed", clearable=False, searchable=False,
-                        value=1000, options=[{"label": "0.5 yr/s", "value": 2000}, {"label": "1 yr/s", "value": 1000},
-                                             {"label": "2 yr/s", "value": 500}])),
+                    html.Div(className="play-speed-box", children=native_select(
+                        ids.PLAY_SPEED, [(2000, "0.5 yr/s"), (1000, "1 yr/s"), (500, "2 yr/s")], 1000, "play-speed")),
                 ]),
                 html.P(id=ids.SOURCE_LINE, className="source-line", children=source_line(data, layer_id)),
                 download_menu(),
