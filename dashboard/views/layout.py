@@ -18,7 +18,10 @@ from dashboard.web.seo import SITE, TAB_TITLES, layer_title
 
 # The page shell: as Dash's default, plus a language, a no-JavaScript message and preload hints
 # for the chunks Dash fetches only after the layout arrives (graph, slider, dropdown), so that
-# they load in parallel with the rest instead of after it.
+# they load in parallel with the rest instead of after it. The first paint waits until the static
+# copy is parsed whole (``rel=expect``: Dash's entry point follows it): a paint of a half-parsed
+# copy would show the phone's controls, placed after the map by CSS but before it in the HTML,
+# where the rest of the map area then pushes them from (Lighthouse saw a layout shift of 0.25).
 INDEX_HTML = """<!DOCTYPE html>
 <html lang="en">
     <head>
@@ -26,6 +29,7 @@ INDEX_HTML = """<!DOCTYPE html>
         <title>{%title%}</title>
         {%favicon%}
         <!--atlas-preloads-->
+        <link rel="expect" href="#react-entry-point" blocking="render">
         <link rel="preload" as="script" href="/_dash-component-suites/dash/dcc/async-graph.js">
         <link rel="preload" as="script" href="/_dash-component-suites/dash/dcc/async-slider.js">
         <link rel="preload" as="script" href="/_dash-component-suites/dash/dcc/async-dropdown.js">
