@@ -199,7 +199,7 @@
     echoQueued = false;
     afterPaint(function () {
       placeCoverage();
-      tell("layer-select", "value", A.state.baseOf(state.layer, ctx));
+      pick("layer-select", A.state.baseOf(state.layer, ctx));
       tell("per-capita", "value", A.state.isPerCapita(state.layer, ctx) ? "per1000" : "count");
     });
   }

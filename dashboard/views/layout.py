@@ -64,17 +64,17 @@ MAP_CONFIG: dict[str, Any] = {
 }
 
 
-def layer_options(data: AtlasData) -> list[dict[str, Any]]:
-    """Selector options grouped by category (group headings are disabled entries)."""
-    opts: list[dict[str, Any]] = []
+def layer_select(data: AtlasData, value: str) -> html.Select:
+    """The layer selector: a plain ``<select>``, its layers grouped by category (``<optgroup>``);
+    no lazily loaded script and little of Dash's first render. Its value is not a Dash prop:
+    assets/atlas/input.js turns its change into an action, app.js (pick) shows the state's."""
+    groups = []
     for g in data.groups:
         members = [i for i in data.map_layers() if i["group"] == g["id"]]
-        if not members:
-            continue
-        opts.append({"label": g["label"].upper(), "value": f"__group_{g['id']}", "disabled": True})
-        for i in members:
-            opts.append({"label": i["label"], "value": i["id"]})
-    return opts
+        if members:
+            groups.append(html.Optgroup(label=g["label"], children=[
+                html.Option(i["label"], value=i["id"], selected=i["id"] == value) for i in members]))
+    return html.Select(id=ids.LAYER, className="atlas-select layer-select", children=groups)
 
 
 def legend(data: AtlasData, layer_id: str) -> list[Any]:
@@ -319,9 +319,7 @@ def build_layout(data: AtlasData, stories: dict[str, dict[str, Any]] | None = No
                     ids.REGION_SELECT, [(rid, r["label"]) for rid, r in figures.REGIONS.items()], "all",
                     "region-select")),
                 html.Label("Layer", htmlFor=ids.LAYER, className="control-label"),
-                html.Div(className="layer-select-box", children=dcc.Dropdown(
-                    id=ids.LAYER, options=layer_options(data), value=base, clearable=False, searchable=True,
-                    className="layer-select")),
+                html.Div(className="layer-select-box", children=layer_select(data, base)),
                 html.Div(id=ids.PER_CAPITA_BOX, className="per-capita",
                          style={"display": "block" if show_toggle else "none"}, children=[
                     dcc.RadioItems(id=ids.PER_CAPITA, value="per1000" if per_capita else "count", inline=True,
