@@ -36,6 +36,19 @@
     sent[id + ".value"] = value;
     if (el && el.value !== v) { el.value = v; }
   }
+  // the plain selects' every choice (the layout carries only the chosen one: Dash's first render
+  // costs per component), then the state's value in each
+  function fillSelects(s) {
+    var opts = meta.select_options || {};
+    Object.keys(opts).forEach(function (id) {
+      var el = document.getElementById(id);
+      if (el && el.options.length <= 1) { el.innerHTML = opts[id]; }
+    });
+    pick("layer-select", A.state.baseOf(s.layer, ctx));
+    pick("story-select", s.story || null);
+    pick("region-select", s.region);
+    pick("play-speed", speed);
+  }
   function isEcho(id, prop, value) {
     return JSON.stringify(sent[id + "." + prop]) === JSON.stringify(value);
   }
@@ -964,6 +977,7 @@
     sent["story-box.hidden"] = !storyBox || storyBox.hidden;
     if (storyBox && !storyBox.hidden) { sent["story-select.value"] = parsed.state.story || null; }
     booted = true;
+    fillSelects(state);
     var q = A.address.serialise(state, ctx);
     if (q !== window.location.search) {
       window.history.replaceState(null, "", window.location.pathname + q + window.location.hash);

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 from dash import dcc, html
@@ -64,17 +65,35 @@ MAP_CONFIG: dict[str, Any] = {
 }
 
 
-def layer_select(data: AtlasData, value: str) -> html.Select:
-    """The layer selector: a plain ``<select>``, its layers grouped by category (``<optgroup>``);
-    no lazily loaded script and little of Dash's first render. Its value is not a Dash prop:
-    assets/atlas/input.js turns its change into an action, app.js (pick) shows the state's."""
-    groups = []
+def layer_groups(data: AtlasData) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The map's layers by category: (category label, [(layer id, label)])."""
+    out = []
     for g in data.groups:
-        members = [i for i in data.map_layers() if i["group"] == g["id"]]
+        members = [(i["id"], i["label"]) for i in data.map_layers() if i["group"] == g["id"]]
         if members:
-            groups.append(html.Optgroup(label=g["label"], children=[
-                html.Option(i["label"], value=i["id"], selected=i["id"] == value) for i in members]))
-    return html.Select(id=ids.LAYER, className="atlas-select layer-select", children=groups)
+            out.append((g["label"], members))
+    return out
+
+
+def _options_html(options: list[tuple[Any, str]]) -> str:
+    return "".join(f'<option value="{escape(str(v))}">{escape(label)}</option>' for v, label in options)
+
+
+REGION_OPTIONS = [(rid, r["label"]) for rid, r in figures.REGIONS.items()]
+SPEED_OPTIONS = [(2000, "0.5 yr/s"), (1000, "1 yr/s"), (500, "2 yr/s")]
+
+
+def select_options(data: AtlasData, stories: dict[str, dict[str, Any]]) -> dict[str, str]:
+    """Every choice of the page's plain selects, as ``<option>`` markup: assets/atlas/app.js
+    (fillSelects) writes them in when the page boots (the layout's selects carry only the
+    chosen one: each option would be a component of Dash's first render)."""
+    return {
+        ids.LAYER: "".join(f'<optgroup label="{escape(label)}">{_options_html(members)}</optgroup>'
+                           for label, members in layer_groups(data)),
+        ids.STORY_SELECT: _options_html([("", "Guided story…"), *((sid, st["title"]) for sid, st in stories.items())]),
+        ids.REGION_SELECT: _options_html(REGION_OPTIONS),
+        ids.PLAY_SPEED: _options_html(SPEED_OPTIONS),
+    }
 
 
 def legend(data: AtlasData, layer_id: str) -> list[Any]:
@@ -141,7 +160,8 @@ def meta(data: AtlasData, stories: dict[str, dict[str, Any]] | None = None) -> d
             "regions": {rid: {"label": r["label"], "geo": r["geo"]} for rid, r in figures.REGIONS.items()},
             "label_priority": list(figures.LABEL_PRIORITY),
             "groups_of_states": {k: list(v) for k, v in REGIONS.items()},
-            "sources": {sid: rec for sid, rec in source_records(data).items() if sid in used}}
+            "sources": {sid: rec for sid, rec in source_records(data).items() if sid in used},
+            "select_options": select_options(data, stories or {})}
 
 
 TABS = (("map", "Map"), ("chart", "Chart"), ("rank", "Ranking"), ("compare", "Compare"),
@@ -254,11 +274,14 @@ def events_list(data: AtlasData, year: int) -> list[Any]:
 
 
 def native_select(id_: str, options: list[tuple[Any, str]], value: Any, className: str) -> html.Select:
-    """A plain ``<select>`` for a short, unsearchable choice (the story, the region, the playing
-    speed): no lazily loaded script and little of Dash's first render. Its value is not a Dash
-    prop: assets/atlas/input.js turns its change into an action, app.js (pick) shows the state's."""
+    """A plain ``<select>`` (the layer, the story, the region, the playing speed): no lazily loaded
+    script, and only the chosen option in the layout (each option would be a component of Dash's
+    first render); app.js (fillSelects) writes in every choice (``select_options``) when the page
+    boots. Its value is not a Dash prop: assets/atlas/input.js turns its change into an action,
+    app.js (pick) shows the state's."""
+    label = next((lab for v, lab in options if v == value), options[0][1] if options else "")
     return html.Select(id=id_, className=f"atlas-select {className}", children=[
-        html.Option(label, value=str(v), selected=v == value) for v, label in options])
+        html.Option(label, value=str(value))])
 
 
 def build_layout(data: AtlasData, stories: dict[str, dict[str, Any]] | None = None,
@@ -316,10 +339,10 @@ def build_layout(data: AtlasData, stories: dict[str, dict[str, Any]] | None = No
             html.Section(className="controls", **{"aria-label": "Map controls"}, children=[
                 html.Label("Region", htmlFor=ids.REGION_SELECT, className="control-label"),
                 html.Div(className="picker-box region-box", children=native_select(
-                    ids.REGION_SELECT, [(rid, r["label"]) for rid, r in figures.REGIONS.items()], "all",
-                    "region-select")),
+                    ids.REGION_SELECT, REGION_OPTIONS, "all", "region-select")),
                 html.Label("Layer", htmlFor=ids.LAYER, className="control-label"),
-                html.Div(className="layer-select-box", children=layer_select(data, base)),
+                html.Div(className="layer-select-box", children=native_select(
+                    ids.LAYER, [m for _, members in layer_groups(data) for m in members], base, "layer-select")),
                 html.Div(id=ids.PER_CAPITA_BOX, className="per-capita",
                          style={"display": "block" if show_toggle else "none"}, children=[
                     dcc.RadioItems(id=ids.PER_CAPITA, value="per1000" if per_capita else "count", inline=True,
@@ -369,7 +392,7 @@ def build_layout(data: AtlasData, stories: dict[str, dict[str, Any]] | None = No
                     ]),
                     html.Label("Speed", htmlFor=ids.PLAY_SPEED, className="visually-hidden"),
                     html.Div(className="play-speed-box", children=native_select(
-                        ids.PLAY_SPEED, [(2000, "0.5 yr/s"), (1000, "1 yr/s"), (500, "2 yr/s")], 1000, "play-speed")),
+                        ids.PLAY_SPEED, SPEED_OPTIONS, 1000, "play-speed")),
                 ]),
                 html.P(id=ids.SOURCE_LINE, className="source-line", children=source_line(data, layer_id)),
                 download_menu(),

@@ -23,7 +23,7 @@ _VOID = {"img", "br", "hr", "input", "meta", "link", "source", "track", "wbr", "
 _ATTRS = {"className": "class", "htmlFor": "for", "tabIndex": "tabindex", "colSpan": "colspan",
           "rowSpan": "rowspan"}
 _KEEP = {"class", "title", "href", "alt", "scope", "colspan", "rowspan", "open", "hidden", "disabled",
-         "role", "lang", "dir", "for", "type", "value", "elementtiming", "selected", "label"}
+         "role", "lang", "dir", "for", "type", "value", "elementtiming"}
 # dcc components that take room on the page: a box of their class (and the given height)
 _DCC_BOX = {"Dropdown": ("dash-dropdown prerender-dropdown", None),
             "Slider": ("dash-slider-container prerender-slider", None),
