@@ -30,6 +30,25 @@
     var p = {}; p[prop] = value;
     setProps(id, p);
   }
+  // show a value in one of the page's plain selects (assets/atlas/input.js reads their changes)
+  function pick(id, value) {
+    var el = document.getElementById(id), v = value === null || value === undefined ? "" : String(value);
+    sent[id + ".value"] = value;
+    if (el && el.value !== v) { el.value = v; }
+  }
+  // the plain selects' every choice (the layout carries only the chosen one: Dash's first render
+  // costs per component), then the state's value in each
+  function fillSelects(s) {
+    var opts = meta.select_options || {};
+    Object.keys(opts).forEach(function (id) {
+      var el = document.getElementById(id);
+      if (el && el.options.length <= 1) { el.innerHTML = opts[id]; }
+    });
+    pick("layer-select", A.state.baseOf(s.layer, ctx));
+    pick("story-select", s.story || null);
+    pick("region-select", s.region);
+    pick("play-speed", speed);
+  }
   function isEcho(id, prop, value) {
     return JSON.stringify(sent[id + "." + prop]) === JSON.stringify(value);
   }
@@ -105,7 +124,7 @@
     if (prev.year !== s.year || prev.layer !== s.layer) { renderTexts(s); }
     if (prev.country === s.country && panelShown(s) && prev.year !== s.year) { markPanelYear(s.year); }
     if (prev.story !== s.story || prev.step !== s.step) { renderStory(s); }
-    if (prev.region !== s.region) { tell("region-select", "value", s.region); }
+    if (prev.region !== s.region) { pick("region-select", s.region); }
     if (prev.present !== s.present || prev.embed !== s.embed) { renderPresent(s); }
     if (prev.view !== s.view || (!prev.story !== !s.story && s.view !== "map")) { renderView(s); }
     renderActive(prev, s);
@@ -197,7 +216,7 @@
     echoQueued = false;
     afterPaint(function () {
       placeCoverage();
-      tell("layer-select", "value", A.state.baseOf(state.layer, ctx));
+      pick("layer-select", A.state.baseOf(state.layer, ctx));
       tell("per-capita", "value", A.state.isPerCapita(state.layer, ctx) ? "per1000" : "count");
     });
   }
@@ -307,9 +326,17 @@
   // the country panel: open with a country, except in the flows view, where the country is the
   // view's own state (its panel would repeat it and take the room of the view's map)
   function panelShown(s) { return !!s.country && s.view !== "flows"; }
+  // the panel's contents (ids in dashboard/ids.py), written when a country first opens (not in
+  // the first layout: Dash's first render costs per component)
+  var PANEL_HTML =
+    '<button id="panel-close" class="panel-close" title="Close (Esc)" type="button" ' +
+    'aria-label="Close the country panel">×</button><h2 id="panel-title"></h2>' +
+    '<div id="panel-body"><div id="panel-series" class="panel-graph"></div>' +
+    '<div id="panel-memberships" class="panel-graph"></div><div id="panel-regime" class="panel-graph"></div>' +
+    '<h3>Events</h3><ul id="panel-events" class="panel-events"></ul></div>';
   function renderPanel(s, prev) {
     var open = panelShown(s), was = !!prev && panelShown(prev);
-    if (open) { loadPanel(s); }
+    if (open) { fillBox("country-panel", PANEL_HTML); loadPanel(s); }
     tell("country-panel", "hidden", !open);
     tell("country-picker", "value", s.country);
     tell("app-root", "data-panel", open ? "open" : "closed");
@@ -457,7 +484,7 @@
     '<button id="story-end" type="button" class="story-btn story-end">End story</button></div>';
   function renderStory(s) {
     var story = s.story && meta.stories[s.story];
-    tell("story-select", "value", s.story || null);
+    pick("story-select", s.story || null);
     if (!story) { tell("story-box", "hidden", true); return; }
     var step = story.steps[s.step];
     fillBox("story-box", STORY_HTML);
@@ -1016,6 +1043,7 @@
     sent["story-box.hidden"] = !storyBox || storyBox.hidden;
     if (storyBox && !storyBox.hidden) { sent["story-select.value"] = parsed.state.story || null; }
     booted = true;
+    fillSelects(state);
     var q = A.address.serialise(state, ctx);
     if (q !== window.location.search) {
       window.history.replaceState(null, "", window.location.pathname + q + window.location.hash);

@@ -111,8 +111,8 @@
     if (btn.id === "present-button") { btn.blur(); }  // Space then plays, as the button says
   });
 
-  // The chart's states and axis, the compare view's choices: plain form fields (not Dash
-  // components), read on change
+  // The chart's states and axis, the compare view's choices, the layer, story, region and
+  // speed pickers: plain form fields (not Dash components), read on change
   document.addEventListener("change", function (ev) {
     var t = ev.target, s = app() && app().state();
     if (!s || !t || !t.closest) { return; }
@@ -132,6 +132,10 @@
       dispatch({ type: "compare", year2: t.value ? parseInt(t.value, 10) : null });
     } else if (t.id === "compare-layer2") {
       dispatch({ type: "compare", layer2: t.value || null });
+    } else if (t.id === "story-select" || t.id === "region-select" || t.id === "layer-select") {
+      app().control(t.id, t.value || null);
+    } else if (t.id === "play-speed") {
+      app().control(t.id, parseInt(t.value, 10));
     }
   });
 

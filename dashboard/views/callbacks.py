@@ -65,11 +65,8 @@ def register(app: Dash, data: AtlasData) -> None:
     # the values of Dash's own controls become actions (app.js control)
     app.clientside_callback(ClientsideFunction("atlas", "controls"),
                             Output(ids.META, "data", allow_duplicate=True),
-                            Input(ids.LAYER, "value"),
                             Input(ids.PER_CAPITA, "value"),
                             Input(ids.SLIDER, "value"),
-                            Input(ids.STORY_SELECT, "value"),
-                            Input(ids.PLAY_SPEED, "value"),
                             Input(ids.COUNTRY_PICKER, "value"),
-                            Input(ids.REGION_SELECT, "value"),
                             prevent_initial_call=True)
+    # (the layer, story, region and speed are plain selects: assets/atlas/input.js reads their changes)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 from dash import dcc, html
@@ -19,7 +20,10 @@ from dashboard.web.seo import SITE, TAB_TITLES, layer_title
 
 # The page shell: as Dash's default, plus a language, a no-JavaScript message and preload hints
 # for the chunks Dash fetches only after the layout arrives (graph, slider, dropdown), so that
-# they load in parallel with the rest instead of after it.
+# they load in parallel with the rest instead of after it. The first paint waits until the static
+# copy is parsed whole (``rel=expect``: Dash's entry point follows it): a paint of a half-parsed
+# copy would show the phone's controls, placed after the map by CSS but before it in the HTML,
+# where the rest of the map area then pushes them from (Lighthouse saw a layout shift of 0.25).
 INDEX_HTML = """<!DOCTYPE html>
 <html lang="en">
     <head>
@@ -27,6 +31,7 @@ INDEX_HTML = """<!DOCTYPE html>
         <title>{%title%}</title>
         {%favicon%}
         <!--atlas-preloads-->
+        <link rel="expect" href="#react-entry-point" blocking="render">
         <link rel="preload" as="script" href="/_dash-component-suites/dash/dcc/async-graph.js">
         <link rel="preload" as="script" href="/_dash-component-suites/dash/dcc/async-slider.js">
         <link rel="preload" as="script" href="/_dash-component-suites/dash/dcc/async-dropdown.js">
@@ -54,17 +59,35 @@ MAP_CONFIG: dict[str, Any] = {
 }
 
 
-def layer_options(data: AtlasData) -> list[dict[str, Any]]:
-    """Selector options grouped by category (group headings are disabled entries)."""
-    opts: list[dict[str, Any]] = []
+def layer_groups(data: AtlasData) -> list[tuple[str, list[tuple[str, str]]]]:
+    """The map's layers by category: (category label, [(layer id, label)])."""
+    out = []
     for g in data.groups:
-        members = [i for i in data.map_layers() if i["group"] == g["id"]]
-        if not members:
-            continue
-        opts.append({"label": g["label"].upper(), "value": f"__group_{g['id']}", "disabled": True})
-        for i in members:
-            opts.append({"label": i["label"], "value": i["id"]})
-    return opts
+        members = [(i["id"], i["label"]) for i in data.map_layers() if i["group"] == g["id"]]
+        if members:
+            out.append((g["label"], members))
+    return out
+
+
+def _options_html(options: list[tuple[Any, str]]) -> str:
+    return "".join(f'<option value="{escape(str(v))}">{escape(label)}</option>' for v, label in options)
+
+
+REGION_OPTIONS = [(rid, r["label"]) for rid, r in figures.REGIONS.items()]
+SPEED_OPTIONS = [(2000, "0.5 yr/s"), (1000, "1 yr/s"), (500, "2 yr/s")]
+
+
+def select_options(data: AtlasData, stories: dict[str, dict[str, Any]]) -> dict[str, str]:
+    """Every choice of the page's plain selects, as ``<option>`` markup: assets/atlas/app.js
+    (fillSelects) writes them in when the page boots (the layout's selects carry only the
+    chosen one: each option would be a component of Dash's first render)."""
+    return {
+        ids.LAYER: "".join(f'<optgroup label="{escape(label)}">{_options_html(members)}</optgroup>'
+                           for label, members in layer_groups(data)),
+        ids.STORY_SELECT: _options_html([("", "Guided story…"), *((sid, st["title"]) for sid, st in stories.items())]),
+        ids.REGION_SELECT: _options_html(REGION_OPTIONS),
+        ids.PLAY_SPEED: _options_html(SPEED_OPTIONS),
+    }
 
 
 def legend(data: AtlasData, layer_id: str) -> list[Any]:
@@ -131,7 +154,8 @@ def meta(data: AtlasData, stories: dict[str, dict[str, Any]] | None = None) -> d
             "regions": {rid: {"label": r["label"], "geo": r["geo"]} for rid, r in figures.REGIONS.items()},
             "label_priority": list(figures.LABEL_PRIORITY),
             "groups_of_states": {k: list(v) for k, v in REGIONS.items()},
-            "sources": {sid: rec for sid, rec in source_records(data).items() if sid in used}}
+            "sources": {sid: rec for sid, rec in source_records(data).items() if sid in used},
+            "select_options": select_options(data, stories or {})}
 
 
 TABS = (("map", "Map"), ("chart", "Chart"), ("rank", "Ranking"), ("compare", "Compare"),
@@ -173,26 +197,9 @@ def flows_box() -> html.Div:
     """The flows view: refugees and asylum-seekers from the chosen state (by country of asylum) or
     hosted by it (by country of origin) in the slider's year; drawn by assets/atlas/flows.js, which
     fetches the pairs from /api/v1/flows on the view's first use (nothing of them is in the page)."""
-    return html.Div(id=ids.FLOWS_BOX, className="flows-box", hidden=True, children=[
-        html.H2(id=ids.FLOWS_TITLE, className="flows-title", **{"aria-live": "polite"}),
-        # the state and the direction: plain form fields written by flows.js (React never
-        # manages their children)
-        html.Div(id=ids.FLOWS_CONTROLS, className="flows-controls", role="group",
-                 **{"aria-label": "State and direction"}),
-        html.Div(className="flows-figures", children=[
-            html.Div(id=ids.FLOWS_CHART, className="flows-chart", role="img",
-                     **{"aria-label": "Top partner countries (the table below lists the same values)"}),
-            html.Div(id=ids.FLOWS_MAP, className="flows-map", role="img",
-                     **{"aria-label": "Map of the partner countries"}),
-        ]),
-        html.Div(id=ids.FLOWS_NOTE, className="flows-note"),
-        # the chart's text alternative (a table is as wide as its content: the wrapper hides it)
-        html.Div(className="visually-hidden", children=html.Table(id=ids.FLOWS_TABLE)),
-        html.P(id=ids.FLOWS_DOWNLOADS, className="flows-downloads", children=[
-            html.A("Download the pairs shown (CSV)", id=ids.FLOWS_CSV, href="/api/v1/flows?format=csv",
-                   className="download-link"),
-        ]),
-    ])
+    # (its contents, ids in dashboard/ids.py, are written by assets/atlas/flows.js FLOWS_HTML when
+    # the view first opens: fewer components for Dash's first render)
+    return html.Div(id=ids.FLOWS_BOX, className="flows-box", hidden=True)
 
 
 def compare_box(data: AtlasData) -> html.Div:
@@ -249,8 +256,8 @@ def base_figure(data: AtlasData, layer_id: str, year: int) -> dict[str, Any]:
     return fig
 
 
-# The year's events (the first view's; assets/atlas/app.js renderTexts writes the same markup
-# for every later year, and the map's table for every year, straight into these elements)
+# The year's events, in the page's static copy (assets/atlas/app.js renderTexts writes the same
+# markup into the live page for every year, and the map's table, straight into these elements)
 def events_list(data: AtlasData, year: int) -> list[Any]:
     evs = figures.year_events(data, year)
     if evs.empty:
@@ -260,16 +267,29 @@ def events_list(data: AtlasData, year: int) -> list[Any]:
             for e in evs.itertuples(index=False)]
 
 
+def native_select(id_: str, options: list[tuple[Any, str]], value: Any, className: str) -> html.Select:
+    """A plain ``<select>`` (the layer, the story, the region, the playing speed): no lazily loaded
+    script, and only the chosen option in the layout (each option would be a component of Dash's
+    first render); app.js (fillSelects) writes in every choice (``select_options``) when the page
+    boots. Its value is not a Dash prop: assets/atlas/input.js turns its change into an action,
+    app.js (pick) shows the state's."""
+    label = next((lab for v, lab in options if v == value), options[0][1] if options else "")
+    return html.Select(id=id_, className=f"atlas-select {className}", children=[
+        html.Option(label, value=str(value))])
+
+
 def build_layout(data: AtlasData, stories: dict[str, dict[str, Any]] | None = None,
                  layer_id: str = DEFAULT_LAYER, year: int = DEFAULT_YEAR, present: bool = False,
                  view: str = "map", story: str | None = None, step: int = 0,
-                 files: dict[str, str] | None = None) -> html.Div:
+                 files: dict[str, str] | None = None, static_copy: bool = False) -> html.Div:
     """The page for one layer and year (the address's, so that a link shows its own map and legend
     at once). Everything else the address says (country, story, presentation, view, the data
     tab's selection) is drawn by the browser's renderer (assets/atlas/app.js) from the address.
     ``layer_id`` may be a per-1,000 layer: the selector then shows its count layer, with the
     per-1,000 choice on. ``files``: the addresses of the page's JSON files (``meta`` and this
-    layer's ``layer``: dashboard/views/page_data.py), which the page's script fetches."""
+    layer's ``layer``: dashboard/views/page_data.py), which the page's script fetches.
+    ``static_copy``: the layout the page's static copy is drawn from (dashboard/views/prerender.py),
+    which also has what the live page's renderer writes when it boots (the year's events)."""
     base = data.indicators[layer_id].get("per_1000_of") or layer_id
     per_capita = base != layer_id
     show_toggle = bool(data.indicators[base].get("per_1000"))
@@ -297,10 +317,9 @@ def build_layout(data: AtlasData, stories: dict[str, dict[str, Any]] | None = No
                 ]),
                 html.Label("Guided story", htmlFor=ids.STORY_SELECT, className="visually-hidden"),
                 # (boxes of the final size around Dash's lazily loaded controls: nothing moves when they appear)
-                html.Div(className="story-select-box", children=dcc.Dropdown(
-                    id=ids.STORY_SELECT, className="story-select", clearable=False, searchable=False,
-                    placeholder="Guided story…", value=story if story in stories else None,
-                    options=[{"label": st["title"], "value": sid} for sid, st in stories.items()])),
+                html.Div(className="story-select-box", children=native_select(
+                    ids.STORY_SELECT, [("", "Guided story…"), *((sid, st["title"]) for sid, st in stories.items())],
+                    story if story in stories else "", "story-select")),
                 share_box(),
                 html.Button("Leave presentation" if present else "Present", id=ids.PRESENT, n_clicks=0,
                             className="present-button", type="button",
@@ -313,13 +332,11 @@ def build_layout(data: AtlasData, stories: dict[str, dict[str, Any]] | None = No
         html.Div(id=ids.VIEW_MAP, className="main", role="tabpanel", hidden=view in ("data", "sources"), children=[
             html.Section(className="controls", **{"aria-label": "Map controls"}, children=[
                 html.Label("Region", htmlFor=ids.REGION_SELECT, className="control-label"),
-                html.Div(className="picker-box region-box", children=dcc.Dropdown(
-                    id=ids.REGION_SELECT, clearable=False, searchable=False, value="all",
-                    options=[{"label": r["label"], "value": rid} for rid, r in figures.REGIONS.items()])),
+                html.Div(className="picker-box region-box", children=native_select(
+                    ids.REGION_SELECT, REGION_OPTIONS, "all", "region-select")),
                 html.Label("Layer", htmlFor=ids.LAYER, className="control-label"),
-                html.Div(className="layer-select-box", children=dcc.Dropdown(
-                    id=ids.LAYER, options=layer_options(data), value=base, clearable=False, searchable=True,
-                    className="layer-select")),
+                html.Div(className="layer-select-box", children=native_select(
+                    ids.LAYER, [m for _, members in layer_groups(data) for m in members], base, "layer-select")),
                 html.Div(id=ids.PER_CAPITA_BOX, className="per-capita",
                          style={"display": "block" if show_toggle else "none"}, children=[
                     dcc.RadioItems(id=ids.PER_CAPITA, value="per1000" if per_capita else "count", inline=True,
@@ -368,10 +385,8 @@ def build_layout(data: AtlasData, stories: dict[str, dict[str, Any]] | None = No
                                    tooltip={"placement": "top", "always_visible": False}),
                     ]),
                     html.Label("Speed", htmlFor=ids.PLAY_SPEED, className="visually-hidden"),
-                    html.Div(className="play-speed-box", children=dcc.Dropdown(
-                        id=ids.PLAY_SPEED, className="play-speed", clearable=False, searchable=False,
-                        value=1000, options=[{"label": "0.5 yr/s", "value": 2000}, {"label": "1 yr/s", "value": 1000},
-                                             {"label": "2 yr/s", "value": 500}])),
+                    html.Div(className="play-speed-box", children=native_select(
+                        ids.PLAY_SPEED, SPEED_OPTIONS, 1000, "play-speed")),
                 ]),
                 html.P(id=ids.SOURCE_LINE, className="source-line", children=source_line(data, layer_id)),
                 download_menu(),
@@ -386,26 +401,17 @@ def build_layout(data: AtlasData, stories: dict[str, dict[str, Any]] | None = No
                 ]),
                 html.Section(className="events", **{"aria-label": "Events of the selected year"}, children=[
                     html.H2(html.Span(id=ids.EVENTS_TITLE, children=f"Events in {year}")),
+                    # (the live page's list is written by app.js renderTexts when it boots: the
+                    # events are below the fold, and Dash's first render costs per component)
                     html.Ul(id=ids.EVENTS_STRIP, className="events-strip", tabIndex="0",
-                            children=events_list(data, year)),
+                            children=events_list(data, year) if static_copy else None),
                 ]),
             ]),
+            # the country panel: its button, title, graphs and events (ids in dashboard/ids.py) are
+            # written by assets/atlas/app.js (PANEL_HTML) when a country first opens, and drawn
+            # from /panel/<ISO3>.json (dashboard/views/panel.py); not in the first layout
             html.Aside(id=ids.PANEL, className="country-panel", hidden=True, tabIndex="-1",
-                       **{"aria-label": "Country details"}, children=[
-                html.Button("×", id=ids.PANEL_CLOSE, className="panel-close", title="Close (Esc)", type="button",
-                            **{"aria-label": "Close the country panel"}),
-                html.H2(id=ids.PANEL_TITLE),
-                # the graphs and events, drawn by assets/atlas/app.js from /panel/<ISO3>.json
-                # (dashboard/views/panel.py) when a country is opened
-                html.Div(id=ids.PANEL_BODY, children=[
-                    # (their content is the renderer's alone: no React children)
-                    html.Div(id=ids.PANEL_SERIES, className="panel-graph"),
-                    html.Div(id=ids.PANEL_MEMBERSHIPS, className="panel-graph"),
-                    html.Div(id=ids.PANEL_REGIME, className="panel-graph"),
-                    html.H3("Events"),
-                    html.Ul(id=ids.PANEL_EVENTS, className="panel-events"),
-                ]),
-            ]),
+                       **{"aria-label": "Country details"}),
         ]),
         # The data tab's controls and the sources page are rendered the first time their tab opens
         # (dashboard/views/callbacks.py): the map's first paint does not wait for them. The data

@@ -76,17 +76,19 @@ class PageViews:
         cache[key] = value
         return value
 
+    def _build(self, view: View, static_copy: bool = False) -> Any:
+        return build_layout(self.data, self.stories, *view, static_copy=static_copy, files={
+            "meta": self.files.meta_url, "layer": self.files.layer_url(view[0])})
+
     def layout(self, view: View) -> Any:
         hit = self._layouts.get(view)
-        return hit if hit is not None else self._keep(
-            self._layouts, view, build_layout(self.data, self.stories, *view, files={
-                "meta": self.files.meta_url, "layer": self.files.layer_url(view[0])}))
+        return hit if hit is not None else self._keep(self._layouts, view, self._build(view))
 
     def prerender(self, query: str, view: View) -> str:
         """The static copy of the page (dashboard/views/prerender.py) for this address."""
         copy = self._copies.get(view)
         if copy is None:
-            copy = self._keep(self._copies, view, page_html(self.layout(view), "\x00POSTER\x00"))
+            copy = self._keep(self._copies, view, page_html(self._build(view, static_copy=True), "\x00POSTER\x00"))
         return copy.replace("\x00POSTER\x00", html_escape(_poster_url(query, self.version)))
 
     # ---- through Dash's hooks (one page object per process: the newest app's)
