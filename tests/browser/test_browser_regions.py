@@ -45,6 +45,9 @@ def test_picking_a_country_by_name_opens_a_panel_that_covers_no_control(browser,
     try:
         probe.goto("?layer=cis&year=2015")
         probe.page.click("#country-picker")
+        # the menu's search box has the focus before anything is typed (on a busy machine the
+        # menu opens a frame later; keys typed before would go nowhere)
+        probe.page.wait_for_selector("input.dash-dropdown-search:focus", timeout=10_000)
         probe.page.keyboard.type("Armen")
         probe.page.keyboard.press("Enter")
         probe.page.wait_for_selector("#country-panel:not([hidden])")
