@@ -20,10 +20,11 @@
       if (!el.getAttribute("aria-label")) { el.setAttribute("aria-label", i === 0 ? "First year" : "Last year"); }
     });
   }
-  // watched from the live page's boot (assets/atlas/app.js): Dash re-renders these controls
+  // watched from the live page's boot (assets/atlas/app.js): Dash re-renders these controls (the data
+  // tab's slot only: its table, redrawn on every sort, filter and page, is the renderer's own markup)
   var watched = [];
   function attach() {
-    ["#app-root .topbar", "#app-root .controls", "#app-root .timebar", "#view-data"].forEach(function (sel) {
+    ["#app-root .topbar", "#app-root .controls", "#app-root .timebar", "#data-tab-slot"].forEach(function (sel) {
       var el = document.querySelector(sel);
       if (el && watched.indexOf(el) < 0) {
         watched.push(el);

@@ -41,6 +41,12 @@ PACKAGE_DIR = Path(__file__).resolve().parent.parent
 
 
 @once
+def cache_control(version: str | None) -> str:
+    """The Cache-Control of a document whose address may carry ``v=<fingerprint>``: kept for good
+    when it does (the address changes with the data and code), revalidated after 5 minutes if not."""
+    return "public, max-age=31536000, immutable" if version == fingerprint() else "public, max-age=300"
+
+
 def fingerprint() -> str:
     """A short hash of everything a cached value depends on: data files, code, library versions."""
     h = hashlib.blake2b(digest_size=8)

@@ -24,7 +24,7 @@ from flask_caching import Cache
 from plotly.io.json import to_json_plotly
 
 from dashboard.core import figures
-from dashboard.core.cache import fingerprint
+from dashboard.core.cache import cache_control
 from dashboard.core.config import YEARS
 from dashboard.core.data import AtlasData
 
@@ -76,9 +76,7 @@ def panel_blueprint(data: AtlasData, cache: Cache) -> Blueprint:
         else:
             resp = Response(body, mimetype="application/json")
         resp.set_etag(etag)
-        versioned = request.args.get("v") == fingerprint()
-        resp.headers["Cache-Control"] = ("public, max-age=31536000, immutable" if versioned
-                                         else "public, max-age=300")
+        resp.headers["Cache-Control"] = cache_control(request.args.get("v"))
         return resp
 
     return bp

@@ -22,7 +22,7 @@ from flask import Blueprint, Flask, Response, request
 from flask_caching import Cache
 
 from dashboard.api.routes import _Body, _send
-from dashboard.core.cache import fingerprint
+from dashboard.core.cache import cache_control
 from dashboard.core.data import AtlasData
 from dashboard.export import downloads
 from dashboard.views.data_tab import HEADERS, _selection, row_count_text, selected_rows
@@ -71,9 +71,7 @@ def table_blueprint(data: AtlasData, cache: Cache) -> Blueprint:
         indicators, countries, years = _selection(data, table_request(request.args))
         body = table_json(",".join(indicators), ",".join(countries), years[0], years[1])
         resp = _send(_Body.of(body, "application/json"))
-        versioned = request.args.get("v") == fingerprint()
-        resp.headers["Cache-Control"] = ("public, max-age=31536000, immutable" if versioned
-                                         else "public, max-age=300")
+        resp.headers["Cache-Control"] = cache_control(request.args.get("v"))
         return resp
 
     return bp
