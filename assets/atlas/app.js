@@ -36,6 +36,14 @@
     sent[id + ".value"] = value;
     if (el && el.value !== v) { el.value = v; }
   }
+  // the region: its selector and the close-up chips over the map
+  function pickRegion(region) {
+    pick("region-select", region);
+    Array.prototype.forEach.call(document.querySelectorAll(".region-chip[data-region]"), function (b) {
+      var on = b.getAttribute("data-region") === region ? "true" : "false";
+      if (b.getAttribute("aria-pressed") !== on) { b.setAttribute("aria-pressed", on); }
+    });
+  }
   // the plain selects' every choice (the layout carries only the chosen one: Dash's first render
   // costs per component), then the state's value in each
   function fillSelects(s) {
@@ -46,7 +54,7 @@
     });
     pick("layer-select", A.state.baseOf(s.layer, ctx));
     pick("story-select", s.story || null);
-    pick("region-select", s.region);
+    pickRegion(s.region);
     pick("play-speed", speed);
   }
   function isEcho(id, prop, value) {
@@ -124,7 +132,7 @@
     if (prev.year !== s.year || prev.layer !== s.layer) { renderTexts(s); }
     if (prev.country === s.country && panelShown(s) && prev.year !== s.year) { markPanelYear(s.year); }
     if (prev.story !== s.story || prev.step !== s.step) { renderStory(s); }
-    if (prev.region !== s.region) { pick("region-select", s.region); }
+    if (prev.region !== s.region) { pickRegion(s.region); }
     if (prev.present !== s.present || prev.embed !== s.embed) { renderPresent(s); }
     if (prev.view !== s.view || (!prev.story !== !s.story && s.view !== "map")) { renderView(s); }
     renderActive(prev, s);
@@ -232,14 +240,18 @@
     if (!payload || !base || !window.Plotly) { return; }
     var el = document.getElementById("map-plot");
     if (!el) { return; }
+    var inset = insetWanted(el, s), box = inset ? el.clientWidth + "x" + el.clientHeight : "";
     if (drawn && drawn.layer === s.layer && drawn.year === s.year && drawn.country === s.country &&
-        drawn.hl === hl.join(",") && drawn.present === s.present && drawn.region === s.region) { return; }
+        drawn.hl === hl.join(",") && drawn.present === s.present && drawn.region === s.region &&
+        drawn.inset === inset && drawn.box === box) { return; }
     var fig = A.map.compose(base, payload, { year: s.year, country: s.country, highlight: hl, present: s.present,
                                              region: s.region, geo: (meta.regions[s.region] || {}).geo,
-                                             labelSize: labelSize(s) });
+                                             labelSize: labelSize(s), inset: inset, insetAspect: meta.inset_aspect,
+                                             box: { w: el.clientWidth, h: el.clientHeight } });
     if (!fig) { return; }
     var first = !drawn;
-    drawn = { layer: s.layer, year: s.year, country: s.country, hl: hl.join(","), present: s.present, region: s.region };
+    drawn = { layer: s.layer, year: s.year, country: s.country, hl: hl.join(","), present: s.present, region: s.region,
+              inset: inset, box: box };
     var done = A.map.draw(el, fig, config);
     Promise.resolve(done).then(function () { A.map.declutter(el, meta.label_priority); });
     if (first) {
@@ -252,6 +264,18 @@
       el.on("plotly_hover", prefetchPanel);
       Promise.resolve(done).then(hidePoster);
     }
+  }
+
+  // the whole space's inset (Moldova and the South Caucasus enlarged) in a map box wide enough
+  function insetWanted(el, s) {
+    return s.region === "all" && A.map.insetFits(el.clientWidth, meta.inset_min_width);
+  }
+  // a box that grows or shrinks across that width draws the map again, with or without it
+  function insetFollows() {
+    var el = document.getElementById("map-plot");
+    if (!drawn || !el || el.offsetParent === null) { return; }
+    var inset = insetWanted(el, state);
+    if (inset !== drawn.inset || (inset && drawn.box !== el.clientWidth + "x" + el.clientHeight)) { renderMap(state); }
   }
 
   // labels: 12 px; in presentation mode 18 px and more, with the screen (1 % of its width)
@@ -370,6 +394,12 @@
   }
   window.addEventListener("scroll", sheetLater, { passive: true });
   window.addEventListener("resize", sheetLater);
+  var insetQueued = false;
+  window.addEventListener("resize", function () {
+    if (insetQueued) { return; }
+    insetQueued = true;
+    window.requestAnimationFrame(function () { insetQueued = false; insetFollows(); });
+  });
 
   // the map's outline of the open country and its new size, after the panel is on screen
   var mapWaits = false, resizeWaits = false;
@@ -523,7 +553,7 @@
         var el = typeof id === "string" ? document.getElementById(id) : id;
         if (el && el._fullLayout && el.offsetParent !== null) {
           Promise.resolve(window.Plotly.Plots.resize(el)).then(function () {
-            if (id === "map-plot") { A.map.declutter(el, meta.label_priority); }
+            if (id === "map-plot") { A.map.declutter(el, meta.label_priority); insetFollows(); }
           });
         }
       });
@@ -741,7 +771,7 @@
       if (compareDrawn[k] === key) { return; }
       var fig = A.map.compose(base, payload, { year: side.year, country: s.country, highlight: [], present: s.present,
                                                region: s.region, geo: (meta.regions[s.region] || {}).geo,
-                                               labelSize: labelSize(s) });
+                                               labelSize: labelSize(s), inset: false });
       if (!fig) { return; }
       fig.layout = Object.assign({}, fig.layout, { meta: { layer: side.layer, year: side.year } });
       var first = compareDrawn[k] === null;

@@ -96,6 +96,9 @@
     var s = app() && app().state();
     if (!s || !ev.target.closest) { return; }
     // a state's name in the ranking opens its panel
+    // a close-up of the map (the chips over it: the same action as the region selector)
+    var chip = ev.target.closest(".region-chip[data-region]");
+    if (chip) { dispatch({ type: "region", region: chip.getAttribute("data-region") }); return; }
     var named = ev.target.closest(".rank-name[data-iso3]");
     if (named) { dispatch({ type: "country", iso3: named.getAttribute("data-iso3") }); return; }
     var cp = ev.target.closest("button[id]");

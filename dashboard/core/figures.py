@@ -51,11 +51,28 @@ def _regional(lon: tuple[float, float], lat: tuple[float, float]) -> dict[str, A
 # The map's regions (address ``region=``): the whole space, and three close-ups in which the
 # small states and the contested areas are legible.
 REGIONS: dict[str, dict[str, Any]] = {
-    "all": {"label": "Whole space", "geo": GEO_VIEW},
-    "west": {"label": "Western states (Baltics, Belarus, Ukraine, Moldova)", "geo": _regional((19.5, 41.5), (44, 60))},
-    "caucasus": {"label": "South Caucasus", "geo": _regional((39.5, 51), (38.2, 44))},
-    "central_asia": {"label": "Central Asia", "geo": _regional((46, 88), (35, 56))},
+    "all": {"label": "Whole space", "short": "Whole space", "geo": GEO_VIEW},
+    "west": {"label": "Western states (Baltics, Belarus, Ukraine, Moldova)", "short": "West",
+             "geo": _regional((19.5, 41.5), (44, 60))},
+    "caucasus": {"label": "South Caucasus", "short": "South Caucasus", "geo": _regional((39.5, 51), (38.2, 44))},
+    "central_asia": {"label": "Central Asia", "short": "Central Asia", "geo": _regional((46, 88), (35, 56))},
 }
+
+
+# The whole space's inset: Moldova and the South Caucasus enlarged (at the whole space's scale
+# Armenia is a few pixels wide), in the lower left corner of the map, over the Middle East, which
+# is only context there. Drawn when the map's box is wide enough for it (INSET_MIN_WIDTH px: the
+# page, assets/atlas/map.js; the server's picture, a media query in dashboard/views/poster.py);
+# narrower maps have the region close-ups, one click away.
+INSET_WINDOW = {"lon": (26.0, 51.0), "lat": (38.3, 48.7)}
+INSET_STATES = ("MDA", "GEO", "ARM", "AZE")
+INSET_DOMAIN = {"x": [0.0, 0.25], "y": [0.0, 0.31]}
+INSET_MIN_WIDTH = 560
+INSET_GEO: dict[str, Any] = {**_regional(INSET_WINDOW["lon"], INSET_WINDOW["lat"]), "domain": INSET_DOMAIN,
+                             "showframe": True, "framecolor": "#3c3c3c", "framewidth": 1}
+INSET_TITLE = "Moldova and the South Caucasus, enlarged"
+# where the inset names its states (lon, lat): apart enough that the four names fit side by side
+INSET_LABEL_AT = {"MDA": (29.9, 47.2), "GEO": (42.6, 43.1), "ARM": (44.6, 39.2), "AZE": (47.6, 40.95)}
 
 
 # ------------------------------------------------------------------------------------ values
@@ -237,12 +254,18 @@ def legend_items(data: AtlasData, layer_id: str) -> list[dict[str, str]]:
     return items
 
 
+# Labels moved from the geodata's point (inside the shape, far from its edges) so that neighbours'
+# names fit: Turkmenistan's a little south and Uzbekistan's north, both still inside the state.
+LABEL_AT = {"TKM": (59.0, 37.8), "UZB": (63.5, 43.4)}
+
+
 def _label_trace(data: AtlasData) -> dict[str, Any]:
     lons, lats, names = [], [], []
     for f in data.states_geo["features"]:
         p = f["properties"]
-        lons.append(p["label_lon"])
-        lats.append(p["label_lat"])
+        lon, lat = LABEL_AT.get(p["iso3"], (p["label_lon"], p["label_lat"]))
+        lons.append(lon)
+        lats.append(lat)
         names.append(data.names_en[p["iso3"]])
     # 12 px (18 px and more in presentation mode: assets/atlas/map.js); labels that would overlap
     # another, larger state's label are hidden by the page (assets/atlas/app.js declutter)
@@ -281,6 +304,65 @@ def outline_traces(geojson: Any, selected: str | None, highlight: list[str] | No
              "marker": {"line": {"color": "#ffffff", "width": [2 * w for w in widths]}}}]
 
 
+def _year_annotation(year: int) -> dict[str, Any]:
+    return {"text": str(year), "x": 0.01, "y": 0.98, "xref": "paper", "yref": "paper",
+            "xanchor": "left", "yanchor": "top", "showarrow": False,
+            "font": {"size": 34, "color": "#1b1b1b"}, "name": "year"}
+
+
+INSET_ANNOTATION: dict[str, Any] = {
+    "text": INSET_TITLE, "x": 0.004, "y": INSET_DOMAIN["y"][1], "xref": "paper", "yref": "paper",
+    "xanchor": "left", "yanchor": "bottom", "showarrow": False, "bgcolor": "rgba(255,255,255,0.85)",
+    "font": {"size": 12, "color": "#1b1b1b"}, "name": "inset-title"}
+
+
+def _bbox(geometry: dict[str, Any]) -> tuple[float, float, float, float]:
+    polys = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+    pts = [p for poly in polys for ring in poly for p in ring]
+    return (min(p[0] for p in pts), min(p[1] for p in pts), max(p[0] for p in pts), max(p[1] for p in pts))
+
+
+def in_inset(geojson: dict[str, Any]) -> list[str]:
+    """The ids of the features that reach into the inset's window (in the collection's order)."""
+    (lon0, lon1), (lat0, lat1) = INSET_WINDOW["lon"], INSET_WINDOW["lat"]
+    out = []
+    for f in geojson["features"]:
+        x0, y0, x1, y1 = _bbox(f["geometry"])
+        if x0 < lon1 and lon0 < x1 and y0 < lat1 and lat0 < y1:
+            out.append(f["id"])
+    return out
+
+
+def inset_traces(data: AtlasData, main: list[dict[str, Any]], selected: str | None,
+                 highlight: list[str] | None) -> list[dict[str, Any]]:
+    """The inset's traces (``geo: "geo2"``): the main map's, restricted to the features in its
+    window. ``meta.index`` maps the inset's states to the main states trace (the page swaps years
+    in by it: assets/atlas/map.js)."""
+    ctx_ids = in_inset(data.context_geo)
+    states = in_inset(data.states_geo)
+    index = [list(ISO3).index(iso) for iso in states]
+    st, contested = main[1], main[2]
+    keep = set(in_inset(data.contested_geo))
+    ci = [i for i, loc in enumerate(contested["locations"]) if loc in keep]
+    lab = main[-1]
+    li = [i for i, iso in enumerate(lab["customdata"]) if iso in INSET_STATES]
+    inset_hl = [c for c in (highlight or []) if c in states]
+    return [
+        {**main[0], "name": "inset-context", "geo": "geo2", "locations": ctx_ids, "z": [0] * len(ctx_ids)},
+        {**st, "name": "inset-states", "geo": "geo2", "locations": states, "z": [st["z"][i] for i in index],
+         "hovertext": [st["hovertext"][i] for i in index], "meta": {"index": index}},
+        {**contested, "name": "inset-contested", "geo": "geo2", "locations": [contested["locations"][i] for i in ci],
+         "z": [contested["z"][i] for i in ci], "hovertext": [contested["hovertext"][i] for i in ci],
+         "meta": {"keep": sorted(keep)}},
+        *({**t, "name": "inset-" + t["name"], "geo": "geo2"}
+          for t in outline_traces(data.states_geo, selected if selected in states else None, inset_hl)),
+        {**lab, "name": "inset-labels", "geo": "geo2",
+         "lon": [INSET_LABEL_AT[lab["customdata"][i]][0] for i in li],
+         "lat": [INSET_LABEL_AT[lab["customdata"][i]][1] for i in li], "text": [lab["text"][i] for i in li],
+         "customdata": [lab["customdata"][i] for i in li]},
+    ]
+
+
 def map_figure(data: AtlasData, layer_id: str, year: int, selected: str | None = None,
                highlight: list[str] | None = None, region: str = "all") -> dict[str, Any]:
     """The full map figure for one layer and year (the browser later swaps years in)."""
@@ -310,20 +392,21 @@ def map_figure(data: AtlasData, layer_id: str, year: int, selected: str | None =
         *outline_traces(data.states_geo, selected, highlight),
         _label_trace(data),
     ]
+    if region == "all":
+        traces += inset_traces(data, traces, selected, highlight)
     return {
         "data": traces,
         "layout": {
-            "geo": REGIONS.get(region, REGIONS["all"])["geo"],
+            # (with a second subplot, plotly would otherwise share the paper out between them)
+            "geo": {**REGIONS.get(region, REGIONS["all"])["geo"], "domain": {"x": [0, 1], "y": [0, 1]}},
+            **({"geo2": INSET_GEO} if region == "all" else {}),
             "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
             "paper_bgcolor": "rgba(0,0,0,0)",
             "dragmode": False,
             "showlegend": False,
             "hoverlabel": {"bgcolor": "#ffffff", "bordercolor": "#333", "font": {"size": 13}},
-            "annotations": [{
-                "text": str(year), "x": 0.01, "y": 0.98, "xref": "paper", "yref": "paper",
-                "xanchor": "left", "yanchor": "top", "showarrow": False,
-                "font": {"size": 34, "color": "#1b1b1b"}, "name": "year",
-            }],
+            "annotations": [_year_annotation(year)],
+            **({"annotations": [_year_annotation(year), INSET_ANNOTATION]} if region == "all" else {}),
             "uirevision": "map",
             "meta": {"layer": layer_id},
         },

@@ -153,6 +153,8 @@ def meta(data: AtlasData, stories: dict[str, dict[str, Any]] | None = None) -> d
             "site": SITE, "tab_titles": TAB_TITLES,
             "regions": {rid: {"label": r["label"], "geo": r["geo"]} for rid, r in figures.REGIONS.items()},
             "label_priority": list(figures.LABEL_PRIORITY),
+            "inset_min_width": figures.INSET_MIN_WIDTH,
+            "inset_aspect": inset_aspect(),
             "groups_of_states": {k: list(v) for k, v in REGIONS.items()},
             "sources": {sid: rec for sid, rec in source_records(data).items() if sid in used},
             "select_options": select_options(data, stories or {})}
@@ -251,9 +253,19 @@ GEO_URLS = {"context": "/api/v1/geodata/context.geojson", "states": "/api/v1/geo
 def base_figure(data: AtlasData, layer_id: str, year: int) -> dict[str, Any]:
     """The map's figure as the page carries it: boundaries by URL instead of inline."""
     fig = figures.map_figure(data, layer_id, year)
-    fig["data"] = [{**tr, "geojson": GEO_URLS[tr["name"]]} if tr.get("name") in GEO_URLS else tr
-                   for tr in fig["data"]]
+    def url(tr: dict[str, Any]) -> str | None:
+        return GEO_URLS.get(str(tr.get("name", "")).removeprefix("inset-"))
+
+    fig["data"] = [{**tr, "geojson": url(tr)} if url(tr) else tr for tr in fig["data"]]
     return fig
+
+
+def inset_aspect() -> float:
+    """Width ÷ height of the inset's map (the page places the inset's title on its frame)."""
+    from dashboard.views.poster import Projection
+
+    _, _, w, h = Projection(figures.INSET_GEO).view_box
+    return round(w / h, 4)
 
 
 # The year's events, in the page's static copy (assets/atlas/app.js renderTexts writes the same
@@ -354,6 +366,11 @@ def build_layout(data: AtlasData, stories: dict[str, dict[str, Any]] | None = No
                        children=data.indicators[layer_id]["description"]),
             ]),
             html.Section(className="map-area", **{"aria-label": "Map"}, children=[
+                # the close-ups, one click away (the region selector's choices; app.js pickRegion)
+                html.Div(className="region-chips", role="group", **{"aria-label": "Map close-up"}, children=[
+                    html.Button(r["short"], className="region-chip", type="button", title=r["label"],
+                                **{"data-region": rid, "aria-pressed": "true" if rid == "all" else "false"})
+                    for rid, r in figures.REGIONS.items()]),
                 html.Div(id=ids.MAP_BOX, className="map-wrap", children=[
                     # drawn by assets/atlas/map.js (the only code that calls Plotly for the map)
                     html.Div(id=ids.MAP, className="map-graph",

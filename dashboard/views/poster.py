@@ -233,33 +233,63 @@ def _trace_paths(project: Projection, trace: dict[str, Any], view: str) -> list[
     return [p for _, p in sorted(out, key=lambda t: t[0])] if view == "states" else [p for _, p in out]
 
 
+def _geo_group(figure: dict[str, Any], subplot: str) -> tuple[Projection, list[str]]:
+    """One geo subplot's choropleth layers, clipped to its fitted box and on its background."""
+    geo = figure["layout"][subplot]
+    project = Projection(geo)
+    x, y, w, h = (float(v) * UNITS for v in project.view_box)
+    parts = [
+        # plotly clips the map to the fitted range box and fills it with geo.bgcolor
+        f'<clipPath id="box-{subplot}"><rect x="{x:.0f}" y="{y:.0f}" width="{w:.0f}" height="{h:.0f}"/></clipPath>',
+        f'<rect x="{x:.0f}" y="{y:.0f}" width="{w:.0f}" height="{h:.0f}" fill="{geo.get("bgcolor", "#fff")}"/>',
+        f'<g clip-path="url(#box-{subplot})">',
+    ]
+    for trace in figure["data"]:
+        if trace.get("type") != "choropleth" or trace.get("geo", "geo") != subplot:
+            continue
+        name = str(trace.get("name", ""))
+        parts.append(f'<g class="{escape(name)}">')
+        parts.extend(_trace_paths(project, trace, name.removeprefix("inset-")))
+        parts.append("</g>")
+    parts.append("</g>")
+    if geo.get("showframe"):
+        parts.append(f'<rect x="{x:.0f}" y="{y:.0f}" width="{w:.0f}" height="{h:.0f}" fill="none" '
+                     f'stroke="{geo.get("framecolor", "#444")}" stroke-width="{geo.get("framewidth", 1)}"/>')
+    return project, parts
+
+
 def map_svg(figure: dict[str, Any], title: str = "") -> str:
     """The choropleth layers of a map figure (``dashboard.core.figures.map_figure``) as an SVG document.
 
-    Country name labels and the year are left to plotly (their size is in screen pixels)."""
+    Country name labels, the year and the inset's title are left to plotly (their size is in
+    screen pixels). A figure with an inset (``layout.geo2``, placed by its ``domain``) nests one
+    ``<svg>`` per subplot, each fitted into its part of the picture as plotly fits a subplot into
+    its domain; the inset is left out of pictures narrower than ``INSET_MIN_WIDTH``, as the page
+    leaves it out of such maps."""
     layout = figure["layout"]
-    geo = layout["geo"]
-    project = Projection(geo)
+    project, parts = _geo_group(figure, "geo")
     vb = project.svg_view_box()
-    x, y, w, h = (float(v) for v in vb.split())
-    parts = [
-        '<svg xmlns="http://www.w3.org/2000/svg" viewBox=' + quoteattr(vb)
-        + ' preserveAspectRatio="xMidYMid meet" overflow="hidden">',
-        f"<title>{escape(title)}</title>" if title else "",
-        "<style>path{vector-effect:non-scaling-stroke;stroke-linejoin:round}</style>",
-        # plotly clips the map to the fitted range box and fills it with geo.bgcolor
-        f'<clipPath id="box"><rect x="{x:.0f}" y="{y:.0f}" width="{w:.0f}" height="{h:.0f}"/></clipPath>',
-        f'<rect x="{x:.0f}" y="{y:.0f}" width="{w:.0f}" height="{h:.0f}" fill="{geo.get("bgcolor", "#fff")}"/>',
-        '<g clip-path="url(#box)">',
-    ]
-    for trace in figure["data"]:
-        if trace.get("type") != "choropleth":
-            continue
-        parts.append(f'<g class="{escape(str(trace.get("name", "")))}">')
-        parts.extend(_trace_paths(project, trace, str(trace.get("name", ""))))
-        parts.append("</g>")
-    parts.append("</g></svg>")
-    return "".join(parts)
+    head = f"<title>{escape(title)}</title>" if title else ""
+    style = "path{vector-effect:non-scaling-stroke;stroke-linejoin:round}"
+    if "geo2" not in layout:
+        return ('<svg xmlns="http://www.w3.org/2000/svg" viewBox=' + quoteattr(vb)
+                + ' preserveAspectRatio="xMidYMid meet" overflow="hidden">' + head
+                + f"<style>{style}</style>" + "".join(parts) + "</svg>")
+    from dashboard.core.figures import INSET_MIN_WIDTH
+
+    inset, inset_parts = _geo_group(figure, "geo2")
+    dom = layout["geo2"]["domain"]
+    x0, x1 = dom["x"]
+    y0, y1 = dom["y"]
+    style += (f"rect{{vector-effect:non-scaling-stroke}}"
+              f"@media (max-width:{INSET_MIN_WIDTH - 1}px){{.inset{{display:none}}}}")
+    return ('<svg xmlns="http://www.w3.org/2000/svg" width="100%" height="100%" overflow="hidden">' + head
+            + f"<style>{style}</style>"
+            + '<svg class="main" width="100%" height="100%" viewBox=' + quoteattr(vb)
+            + ' preserveAspectRatio="xMidYMid meet">' + "".join(parts) + "</svg>"
+            + f'<svg class="inset" x="{x0 * 100:g}%" y="{(1 - y1) * 100:g}%" width="{(x1 - x0) * 100:g}%" '
+            + f'height="{(y1 - y0) * 100:g}%" viewBox=' + quoteattr(inset.svg_view_box())
+            + ' preserveAspectRatio="xMidYMid meet">' + "".join(inset_parts) + "</svg></svg>")
 
 
 # ------------------------------------------------------------------------------------ the view

@@ -26,11 +26,36 @@ def test_map_figure_is_json_and_uses_own_geodata(data: AtlasData) -> None:
     fig = figures.map_figure(data, "cis", 1995)
     json.dumps(fig)  # serialisable as is
     names = [t.get("name") for t in fig["data"]]
-    assert names == ["context", "states", "contested", "outline-dark", "outline-light", "labels"]
+    main = ["context", "states", "contested", "outline-dark", "outline-light", "labels"]
+    assert names == main + ["inset-" + n for n in main]
     assert fig["data"][1]["geojson"] is data.states_geo
     assert fig["data"][1]["locations"] == list(ISO3)
     geo = fig["layout"]["geo"]
     assert "fitbounds" not in geo and geo["projection"]["type"].startswith("conic")
+
+
+def test_the_whole_space_has_an_inset_of_moldova_and_the_south_caucasus(data: AtlasData) -> None:
+    fig = figures.map_figure(data, "cis", 1995, selected="ARM", highlight=["GEO", "KAZ", "TJK"])
+    by = {t["name"]: t for t in fig["data"]}
+    inset = {n: t for n, t in by.items() if n.startswith("inset-")}
+    assert all(t["geo"] == "geo2" for t in inset.values())
+    assert all("geo" not in t for n, t in by.items() if not n.startswith("inset-"))
+    assert fig["layout"]["geo2"]["domain"] == figures.INSET_DOMAIN
+    st = inset["inset-states"]
+    assert set(figures.INSET_STATES) <= set(st["locations"]) and "TJK" not in st["locations"]
+    # the inset's states take their values from the main trace, through meta.index
+    assert st["z"] == [by["states"]["z"][i] for i in st["meta"]["index"]]
+    assert [ISO3[i] for i in st["meta"]["index"]] == st["locations"]
+    # contested areas of its window only (Transnistria, Abkhazia, South Ossetia, Karabakh, Crimea, …)
+    assert {"transnistria", "abkhazia", "south_ossetia"} <= set(inset["inset-contested"]["meta"]["keep"])
+    assert set(inset["inset-contested"]["locations"]) <= set(inset["inset-contested"]["meta"]["keep"])
+    # the outlines of the states in its window (Kazakhstan's west is), not of the far ones
+    assert inset["inset-outline-dark"]["locations"] == ["GEO", "KAZ", "ARM"]
+    assert inset["inset-labels"]["customdata"] == [i for i in by["labels"]["customdata"] if i in figures.INSET_STATES]
+    assert [a["name"] for a in fig["layout"]["annotations"]] == ["year", "inset-title"]
+    # a close-up has no inset
+    close = figures.map_figure(data, "cis", 1995, region="caucasus")
+    assert "geo2" not in close["layout"] and not any(t.get("geo") for t in close["data"])
 
 
 def test_categorical_colours_fixed_across_years(data: AtlasData) -> None:
