@@ -698,7 +698,9 @@
     Array.prototype.forEach.call(boxes, function (b) { b.checked = states.indexOf(b.value) >= 0; });
     var radios = document.querySelectorAll("#chart-scale input[type=radio]");
     var counts = payload && payload.frames.unit === "persons";
-    Array.prototype.forEach.call(radios, function (r) { r.checked = r.value === s.scale; r.disabled = !counts; });
+    // the axis drawn: a log axis is for counts only (a rate or a score is drawn on a linear one)
+    var axis = counts && s.scale === "log" ? "log" : "linear";
+    Array.prototype.forEach.call(radios, function (r) { r.checked = r.value === axis; r.disabled = !counts; });
     var from = document.getElementById("chart-from"), to = document.getElementById("chart-to");
     if (from) { from.value = String(s.data.from); }
     if (to) { to.value = String(s.data.to); }
@@ -763,6 +765,8 @@
       var el = document.getElementById("compare-" + k);
       var cap = document.getElementById("compare-" + k + "-caption");
       if (!el || !payload) { return; }
+      // the whole space is a wide map: its box takes the map's shape (no empty bands above and under it)
+      el.setAttribute("data-region", s.region);
       var key = side.layer + "|" + side.year + "|" + s.country + "|" + s.present + "|" + s.region;
       if (cap) {
         cap.innerHTML = "<strong>" + A.views.esc(caption(side)) + "</strong>" +

@@ -15,7 +15,7 @@ import pandas as pd
 from dashboard.core import palettes
 from dashboard.core.config import ISO3, YEARS
 from dashboard.core.data import AtlasData
-from dashboard.core.formatting import fmt_value
+from dashboard.core.formatting import fmt_value, unit_in_label
 
 # The map's view: a conic projection centred on the region, with explicit ranges, so that the
 # whole space from Kaliningrad to Chukotka fills the frame (fitbounds would zoom out to the whole
@@ -132,7 +132,11 @@ def hover_text(data: AtlasData, layer: dict[str, Any], iso3: str, year: int,
     head = f"<b>{name}</b> · {year}"
     if rec is None:
         return f"{head}<br>{layer['short_label']}: <b>no data</b>"
-    lines = [head, f"{layer['short_label']}: <b>{rec['label']}</b>"]
+    value = f"<b>{rec['label']}</b>"
+    has = layer["kind"] == "categorical" or rec.get("value") is not None
+    if has and not unit_in_label(layer["unit"]):  # a score, index or rating: its scale beside the number
+        value += f", {layer['unit']}" if "(" in layer["unit"] else f" ({layer['unit']})"
+    lines = [head, f"{layer['short_label']}: {value}"]
     if rec.get("basis"):
         lines.append(rec["basis"])
     if rec.get("note"):

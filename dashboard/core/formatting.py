@@ -19,6 +19,12 @@ def fmt_value(value: float | None, unit: str) -> str:
         num = f"{value:.3g}".replace("-", "−")
     if unit in ("persons",):
         return f"{num} people" if value != 1 else "1 person"
-    if unit.startswith("index") or unit.startswith("score") or unit.startswith("rating"):
+    if not unit_in_label(unit):
         return num
     return f"{num} {unit}"
+
+
+def unit_in_label(unit: str) -> bool:
+    """Whether fmt_value writes the unit after the number ('12 people', '3.2 per 1,000 population');
+    a score, an index or a rating is a bare number (its scale is said beside it, e.g. in a tooltip)."""
+    return not unit.startswith(("index", "score", "rating"))

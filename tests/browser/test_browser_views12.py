@@ -132,7 +132,8 @@ def test_chart_draws_georgia_and_armenia_with_the_apis_values(probe) -> None:
         iso = {"Armenia": "ARM", "Georgia": "GEO"}[t["name"]]
         want = {r["year"]: r["value"] for r in rows if r["iso3"] == iso and r["value"] is not None}
         assert dict(zip(t["x"], t["y"], strict=True)) == pytest.approx(want)
-        assert "Source:" in t["text"]  # hover: value, unit, source
+        # hover: value, unit, source (a score is a bare number: its scale is written beside it)
+        assert "(score 0–100)" in t["text"] and "Source: Freedom House" in t["text"], t["text"]
     # the year marker moves with the slider, without the server
     before = probe.dash_updates()
     dispatch(probe, {"type": "year", "year": 2015, "via": "key"})
@@ -152,6 +153,13 @@ def test_chart_draws_georgia_and_armenia_with_the_apis_values(probe) -> None:
     probe.eval("""() => document.getElementById('chart').emit('plotly_click',
         {points: [{customdata: 'GEO', x: 2015}]})""")
     probe.page.wait_for_selector("#country-panel:not([hidden])")
+    # until the chart is resized to its narrower box, what no longer fits is cut at its edge (not
+    # drawn over the panel); then it fits its box
+    assert probe.eval("() => getComputedStyle(document.getElementById('chart')).overflow") == "hidden"
+    probe.page.wait_for_function("""() => { const gd = document.getElementById('chart');
+        const box = gd.getBoundingClientRect();
+        const panel = document.getElementById('country-panel').getBoundingClientRect();
+        return gd._fullLayout.width <= box.width + 1 && box.right <= panel.left; }""", timeout=30_000)
     assert probe.console_errors == []
 
 
@@ -179,6 +187,13 @@ def test_chart_log_axis_and_per_1000_and_a_status_grid_for_categories(probe) -> 
     assert "scale=log" not in probe.page.url
     dispatch(probe, {"type": "perCapita", "on": True})
     wait_chart(probe, "refugees_hosted_per_1000", 2000, 3)
+    # a rate is drawn on a linear axis, whatever the address's scale: the radios say so
+    dispatch(probe, {"type": "scale", "scale": "log"})
+    probe.page.wait_for_function("() => window.Atlas.app.state().scale === 'log'")
+    radios = probe.eval("""() => [...document.querySelectorAll('#chart-scale input')]
+        .map(i => [i.value, i.checked, i.disabled])""")
+    assert radios == [["linear", True, True], ["log", False, True]]
+    assert chart(probe)["log"] is False
     dispatch(probe, {"type": "layer", "layer": "fh_status"})
     probe.page.wait_for_function("""() => { const gd = document.getElementById('chart');
         return gd.layout.meta.layer === 'fh_status' && gd.layout.meta.kind === 'grid'; }""")
@@ -263,8 +278,15 @@ def test_compare_works_in_presentation_mode(probe) -> None:
     probe.page.locator("#compare-left").click(position={"x": 5, "y": 5})
     probe.page.keyboard.press("ArrowRight")
     wait_side(probe, "left", "cis", 1996)
-    h = probe.eval("() => document.getElementById('compare-left').getBoundingClientRect().height")
-    assert h > 500  # the maps fill the screen (viewport 950 px high)
+    # each map fills its box: the box keeps the whole space's shape (no empty bands of sea), and
+    # the two boxes share the view's width
+    fit = probe.eval("""() => ['left', 'right'].map(k => { const gd = document.getElementById('compare-' + k);
+        const box = gd.getBoundingClientRect(), geo = gd.querySelector('.geo').getBoundingClientRect();
+        return {w: box.width, h: box.height, gw: geo.width, gh: geo.height}; })""")
+    view_w = probe.eval("() => document.getElementById('map-compare').getBoundingClientRect().width")
+    for f in fit:
+        assert f["gw"] >= 0.95 * f["w"] and f["gh"] >= 0.75 * f["h"], fit
+        assert f["w"] >= 0.45 * view_w and f["h"] > 250, fit
 
 
 # ------------------------------------------------------------------------------------ share, embed, cite

@@ -159,3 +159,20 @@ def test_parse_query(data: AtlasData, query: str, layer: str, year: int, country
     assert (st.layer, st.year, st.country, len(st.notices)) == (layer, year, country, notices)
     for n in st.notices:
         assert len(n) < 250
+
+
+@pytest.mark.parametrize(("layer", "year", "unit_text"), [
+    ("fh_total", 2015, " (score 0–100)"), ("vdem_polyarchy", 2015, " (index 0–1)"),
+    ("polity2", 2015, " (score −10 to +10)"), ("fh_pr", 2015, ", rating 1–7 (1 = most free)"),
+])
+def test_hover_names_the_scale_of_a_score_index_or_rating(data: AtlasData, layer: str, year: int,
+                                                          unit_text: str) -> None:
+    """Hover: value, unit and source. Counts and rates carry their unit in the value ('1,973
+    people'); a score, an index or a rating is a bare number, so its scale follows it."""
+    text = figures.layer_payload(data, layer)["frames"]["years"][str(year)]["text"][ISO3.index("GEO")]
+    assert f"</b>{unit_text}<br>" in text and "Source: " in text, text
+    counts = figures.layer_payload(data, "refugees_hosted")["frames"]["years"]["2015"]["text"][ISO3.index("GEO")]
+    assert "people</b><br>" in counts
+    # a missing value has no scale to name
+    gap = figures.layer_payload(data, "fh_total")["frames"]["years"]["2005"]["text"][ISO3.index("GEO")]
+    assert gap.endswith("FH total score: <b>no data</b>")
