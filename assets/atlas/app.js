@@ -571,9 +571,11 @@
     var r = root.getBoundingClientRect(), w = wrap.getBoundingClientRect();
     var span = ctx.years[1] - ctx.years[0];
     var a = (cov[0] - ctx.years[0]) / span, b = (cov[1] - ctx.years[0]) / span;
-    var track = root.querySelector(".dash-slider-track");  // the bar sits just under the track,
-    if (track) {                                            // above the years' labels
-      bar.style.top = (track.getBoundingClientRect().bottom - w.top + 3) + "px";
+    var track = root.querySelector(".dash-slider-track");  // the bar lies on the track itself
+    if (track) {                                            // (under the thumb, above the marks)
+      var t = track.getBoundingClientRect();
+      bar.style.top = (t.top - w.top) + "px";
+      bar.style.height = Math.max(3, t.height) + "px";
       bar.style.bottom = "auto";
     }
     bar.style.left = (r.left - w.left + a * r.width) + "px";

@@ -171,3 +171,36 @@ def test_labels_never_overlap_and_are_large_enough(browser, live_server, size, q
             assert caption >= 24 and marks >= 16, (caption, marks)
     finally:
         ctx.close()
+
+
+@pytest.mark.parametrize("size", [(390, 844), (1280, 720)])
+def test_the_slider_shows_the_years_with_data_of_the_layer(browser, live_server, size) -> None:
+    """The layer's years with data: a bar on the slider's track from its first to its last year
+    (net migration ends in 2023), which meets none of the years' labels and follows the layer."""
+    ctx, probe = _probe(browser, live_server, size)
+    try:
+        probe.goto("?layer=net_migration&year=2020")
+        geometry = """() => {
+            const cov = window.Atlas.app.ctx().layers[window.Atlas.app.state().layer].covered;
+            const years = window.Atlas.app.ctx().years;
+            const root = document.querySelector('#year-slider .dash-slider-root').getBoundingClientRect();
+            const x = (y) => root.left + (y - years[0]) / (years[1] - years[0]) * root.width;
+            const bar = document.querySelector('#slider-coverage').getBoundingClientRect();
+            const marks = [...document.querySelectorAll('#year-slider .dash-slider-mark')]
+                .filter(m => getComputedStyle(m).visibility !== 'hidden')
+                .map(m => { const r = m.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; });
+            return {cov, from: x(cov[0]), to: x(cov[1]), bar: [bar.left, bar.top, bar.right, bar.bottom], marks}; }"""
+        g = probe.eval(geometry)
+        assert g["cov"][1] == 2023
+        assert abs(g["bar"][0] - g["from"]) <= 2 and abs(g["bar"][2] - g["to"]) <= 2, g
+        for m in g["marks"]:
+            assert not _meets(g["bar"], m), (g["bar"], m)
+        # another layer, other years (Polity ends in 2018)
+        probe.eval("() => window.Atlas.app.dispatch({type: 'layer', layer: 'polity2'})")
+        probe.page.wait_for_function("() => window.Atlas.app.state().layer === 'polity2'")
+        probe.page.wait_for_function("""() => { const b = document.querySelector('#slider-coverage');
+            return b.title.endsWith('2018'); }""")
+        g = probe.eval(geometry)
+        assert g["cov"][1] == 2018 and abs(g["bar"][2] - g["to"]) <= 2, g
+    finally:
+        ctx.close()
