@@ -125,13 +125,24 @@
     // the left margin from the longest label (plotly's automargin would draw the figure twice)
     var labels = rows.map(partnerLabel);
     var longest = labels.reduce(function (m, l) { return Math.max(m, l.length); }, 4);
+    var margin = { l: Math.round(longest * font * 0.58) + 12, r: 20, t: 8, b: Math.round(font * 2.6) + 8 };
+    // room on the right for the values written after the bars (more with larger type); with the
+    // chart's width known (opts.width), enough for each bar's value to end inside the plot
+    var xmax = (max || 1) * (1.3 + (font - 12) * 0.04);
+    if (o.width > 0) {
+      var plotW = o.width - margin.l - margin.r;
+      rows.forEach(function (p) {
+        var textPx = (fmt(p.total).length + 2) * font * 0.6 + 4;  // " 1,275,925" and a little room
+        var b = p.refugees + p.asylum_seekers;
+        if (plotW > textPx + 20) { xmax = Math.max(xmax, b * plotW / (plotW - textPx)); }
+      });
+    }
     var layout = {
-      margin: { l: Math.round(longest * font * 0.58) + 12, r: 20, t: 8, b: Math.round(font * 2.6) + 8 },
+      margin: margin,
       paper_bgcolor: "#ffffff", plot_bgcolor: "#ffffff",
       font: { size: font }, showlegend: true, hovermode: "closest", dragmode: false,
       legend: { orientation: "h", x: 0, y: 1, yanchor: "bottom", font: { size: font } },
-      // room on the right for the values written after the bars (more with larger type)
-      xaxis: { range: [0, (max || 1) * (1.3 + (font - 12) * 0.04)], rangemode: "tozero", tickformat: "~s", nticks: 4,
+      xaxis: { range: [0, xmax], rangemode: "tozero", tickformat: "~s", nticks: 4,
                fixedrange: true, zeroline: true,
                title: { text: "persons (end of " + sum.year + ")", font: { size: font }, standoff: 6 } },
       yaxis: { tickvals: rows.map(function (p, i) { return i; }), ticktext: labels, range: [rows.length - 0.5, -0.5],
@@ -259,9 +270,10 @@
   function pictureFigure(fig, title) {
     var layout = Object.assign({}, fig.layout, {
       title: { text: title, x: 0.01, xanchor: "left", font: { size: 15 } },
-      margin: Object.assign({}, fig.layout.margin, { t: 60, b: (fig.layout.margin.b || 0) + 40 }),
+      // the source line under the figure, inside the picture (its text ends 12 px above the edge)
+      margin: Object.assign({}, fig.layout.margin, { t: 60, b: (fig.layout.margin.b || 0) + 48 }),
       annotations: (fig.layout.annotations || []).concat([{ text: SOURCE, showarrow: false, xref: "paper", yref: "paper",
-        x: 0, y: 0, yshift: -(fig.layout.margin.b || 0) - 28, xanchor: "left", yanchor: "top", font: { size: 11, color: "#444" } }])
+        x: 0, y: 0, yshift: -(fig.layout.margin.b || 0) - 20, xanchor: "left", yanchor: "top", font: { size: 11, color: "#444" } }])
     });
     return { data: fig.data, layout: layout };
   }
@@ -429,7 +441,7 @@
     api.withPlotly(function () {
       var chart = byId("flows-chart");
       if (chart) {
-        var bars = barFigure(sum, { labelSize: size });
+        var bars = barFigure(sum, { labelSize: size, width: chart.clientWidth });
         if (chart.style.height !== bars.height + "px") { chart.style.height = bars.height + "px"; }
         var first = !chart._fullLayout;
         window.Plotly.react(chart, bars.data, bars.layout, { displayModeBar: false, responsive: true });

@@ -13,11 +13,13 @@
  *                                     open country's row and a story step's states marked)
  *   rowClass(iso3, country, hl)     → the class of a state's row
  *   legendHtml(doc, year)           → the statuses shown that year, per organisation
- *   memberCounts(doc)               → {org: [members in each year]}  (statuses with member: true)
+ *   memberCounts(doc)               → {org: [full members in each year]}  (statuses with full_member: true,
+ *                                     the curated metadata's one definition: not associate, frozen, pre-Charter…)
  *   countsFigure(doc, year, opts)   → a Plotly figure: one small chart per organisation
  *   yearUpdate(doc, year)           → the relayout that moves the year marks (shapes; pictures)
  *   markBoxes(fullLayout, n, year)  → where the live chart's year marks go (HTML over the chart)
  *   gridCsv(doc, year), countsCsv(doc) → the downloads
+ *   gridFigure(doc, year)           → the grid as a picture (shapes, legend, title, source): PNG/SVG
  *   ink(hex)                        → the text colour with the higher contrast on a background
  * In the browser it registers window.Atlas.overlap = {render, plots} for app.js.
  */
@@ -72,7 +74,7 @@
       (basis ? "\nBasis: " + basis : "") + (source ? "\nSource: " + source : "");
     var color = st ? st.color : NO_DATA;
     return { org: org.id, status: st ? st.id : "", label: label, color: color, ink: ink(color),
-             member: !!(st && st.member), basis: basis, source: source, title: title };
+             member: !!(st && st.member), full: isFull(st), basis: basis, source: source, title: title };
   }
 
   function yearCells(doc, year) {
@@ -81,7 +83,12 @@
     });
   }
 
-  /** {org id: [number of states whose status counts as membership, for each year]} */
+  /** Whether a status counts as full membership: the status metadata's full_member flag
+   *  (data/sources/curated/memberships/<org>.yaml; associate, frozen, pre-Charter and the like
+   *  are member statuses on the map, but not full members). */
+  function isFull(st) { return !!(st && st.full_member); }
+
+  /** {org id: [number of states that are full members, for each year]} */
   function memberCounts(doc) {
     var out = {};
     doc.orgs.forEach(function (o) {
@@ -90,7 +97,7 @@
         var c = 0;
         for (var i = 0; i < doc.states.length; i++) {
           var k = o.status[i][y];
-          if (k >= 0 && o.statuses[k].member) { c += 1; }
+          if (k >= 0 && isFull(o.statuses[k])) { c += 1; }
         }
         n.push(c);
       }
@@ -98,6 +105,11 @@
     });
     return out;
   }
+
+  /** A long organisation name without its parenthesis, for a column header or a small chart's
+   *  title ("Central Asian union (CAU/CAEC/CACO)" → "Central Asian union"; the whole name is in the
+   *  header's title, the legend and the hover). */
+  function shortName(name) { return name.length > 22 ? name.replace(/\s*\(.*\)\s*$/, "") : name; }
 
   /** A row's class: the open country (ov-selected), a story step's states (ov-hl). */
   function rowClass(iso3, country, hl) {
@@ -110,7 +122,7 @@
     var head = '<thead><tr><th scope="col" class="ov-corner">State</th>' + doc.orgs.map(function (o) {
       return '<th scope="col" class="ov-col" data-org="' + esc(o.id) + '"><button type="button" class="ov-org" ' +
         'data-layer="' + esc(o.layer) + '" title="' + esc(o.name + ": show this layer on the map") + '">' +
-        esc(o.short_name).replace(/\//g, "/<wbr>") + "</button></th>";
+        esc(shortName(o.short_name)).replace(/\//g, "/<wbr>") + "</button></th>";
     }).join("") + "</tr></thead>";
     var body = "<tbody>" + rows.map(function (r) {
       var sel = r.iso3 === country, cls = rowClass(r.iso3, country, hl);
@@ -119,11 +131,13 @@
         ' title="' + esc(r.name + ": open the country panel") + '">' + esc(r.name) + "</button></th>" +
         r.cells.map(function (c) {
           return '<td data-org="' + esc(c.org) + '" data-status="' + esc(c.status) + '"' + (c.member ? ' data-member="1"' : "") +
+            (c.full ? ' data-full="1"' : "") +
             ' style="background:' + esc(c.color) + ";color:" + c.ink + '" title="' + esc(c.title) + '">' +
             '<span class="ov-label">' + esc(c.label) + "</span></td>";
         }).join("") + "</tr>";
     }).join("") + "</tbody>";
-    var foot = '<tfoot><tr><th scope="row">Members</th>' + doc.orgs.map(function (o) {
+    var foot = '<tfoot><tr><th scope="row" title="States whose status is full membership (not associate, ' +
+      'frozen, pre-Charter, observer…)">Full members</th>' + doc.orgs.map(function (o) {
       return '<td data-org="' + esc(o.id) + '">' + counts[o.id][y] + "</td>";
     }).join("") + "</tr></tfoot>";
     var cap = '<caption><strong class="ov-title">Who belongs to what, <span class="ov-year">' + year +
@@ -177,11 +191,11 @@
     doc.orgs.forEach(function (o, k) {
       var ax = k === 0 ? "" : String(k + 1);
       // the colour of the organisation's first membership status (its legend's)
-      var first = o.statuses.filter(function (s) { return s.member; })[0] || o.statuses[0];
+      var first = o.statuses.filter(isFull)[0] || o.statuses[0];
       data.push({ type: "scatter", mode: "lines", x: years, y: counts[o.id], name: o.short_name,
                   xaxis: "x" + ax, yaxis: "y" + ax, line: { shape: "hv", width: 2, color: first.color },
                   fill: "tozeroy", fillcolor: "rgba(34,94,168,0.12)",
-                  hovertemplate: esc(o.short_name) + ", %{x}: %{y} members<extra></extra>" });
+                  hovertemplate: esc(o.short_name) + ", %{x}: %{y} full members<extra></extra>" });
       layout["xaxis" + ax] = { range: [doc.years[0] - 0.5, doc.years[1] + 0.5], dtick: 10, showgrid: false,
                                tickfont: { size: fs - 1 }, fixedrange: true, showticklabels: k >= n - cols };
       layout["yaxis" + ax] = { range: [0, doc.states.length + 0.5], tickvals: [0, doc.states.length],
@@ -189,14 +203,14 @@
                                fixedrange: true, gridcolor: "#eeeeee", zeroline: false };
       shapes.push(yearShape(k, year));
       // a long name without its parenthesis (the whole name is in the hover)
-      var name = o.short_name.length > 22 ? o.short_name.replace(/\s*\(.*\)\s*$/, "") : o.short_name;
+      var name = shortName(o.short_name);
       annotations.push({ text: "<b>" + esc(name) + "</b>", xref: "x" + ax + " domain",
                          yref: "y" + ax + " domain", x: 0, y: 1, xanchor: "left", yanchor: "bottom",
                          showarrow: false, font: { size: fs } });
     });
     layout.shapes = shapes;
     layout.annotations = annotations;
-    layout.title = { text: "<b>Members by year</b>", x: 0, xanchor: "left", y: 1, yanchor: "top", yref: "container",
+    layout.title = { text: "<b>Full members by year</b>", x: 0, xanchor: "left", y: 1, yanchor: "top", yref: "container",
                      pad: { t: 6, l: 4 }, font: { size: fs + 1 } };
     return { data: data, layout: layout };
   }
@@ -206,6 +220,91 @@
     var upd = {};
     doc.orgs.forEach(function (o, k) { upd["shapes[" + k + "].x0"] = year; upd["shapes[" + k + "].x1"] = year; });
     return upd;
+  }
+
+  var GRID_SOURCE = "Source: Atlas of the former Soviet space, memberships curated from cited sources (CC BY 4.0); " +
+    "each cell is the status in force on 31 December.";
+
+  /** An organisation's name for a column header in a picture: without its parenthesis when long,
+   *  broken into lines of about `width` characters. */
+  function headerLines(name, width) {
+    var short = shortName(name), lines = [], line = "";
+    short.split(/\s+/).forEach(function (w) {
+      if (line && (line + " " + w).length > width) { lines.push(line); line = w; } else { line = line ? line + " " + w : w; }
+    });
+    if (line) { lines.push(line); }
+    return lines;
+  }
+
+  /** The grid of a year as a picture (PNG/SVG downloads): a Plotly figure of rectangles (shapes)
+   *  in each status's colour, the states in the grid's order, the full members under it and, per
+   *  organisation, the statuses present that year with their colours and counts (as the view's
+   *  legend), a title and the source. Returns {data, layout, width, height}. */
+  function gridFigure(doc, year) {
+    var rows = yearCells(doc, year), counts = memberCounts(doc), y = yearIndex(doc, year);
+    var n = rows.length, m = doc.orgs.length, cellH = 30, legendLine = 19;
+    var heads = doc.orgs.map(function (o) { return headerLines(o.short_name, 11); });
+    var headH = Math.max.apply(null, heads.map(function (h) { return h.length; })) * 15 + 10;
+    var top = 64 + headH, plotH = (n + 1) * cellH, legendH = m * legendLine + 12;
+    var width = 1100, height = top + plotH + legendH + 44;
+    var shapes = [], annotations = [];
+    rows.forEach(function (r, i) {
+      // (at the plot's left edge in paper units: an annotation anchored outside an axis range is not drawn)
+      annotations.push({ text: esc(r.name), x: 0, xshift: -8, y: i + 0.5, xref: "paper", yref: "y", xanchor: "right",
+                         showarrow: false, font: { size: 13 } });
+      r.cells.forEach(function (c, j) {
+        shapes.push({ type: "rect", xref: "x", yref: "y", x0: j + 0.04, x1: j + 0.96, y0: i + 0.07, y1: i + 0.93,
+                      fillcolor: c.color, line: { color: "rgba(0,0,0,0.15)", width: 1 } });
+      });
+    });
+    annotations.push({ text: "<b>Full members</b>", x: 0, xshift: -8, y: n + 0.5, xref: "paper", yref: "y",
+                       xanchor: "right", showarrow: false, font: { size: 13 } });
+    // title and subtitle above the headers (annotations: a two-line plotly title is placed badly)
+    annotations.push({ text: "<b>Who belongs to what, " + year + "</b>", xref: "paper", yref: "paper", x: 0, xshift: -140,
+                       y: 1, yshift: top - 12, xanchor: "left", yanchor: "top", showarrow: false, font: { size: 18 } });
+    annotations.push({ text: "Each cell in the colour of the state's status on that organisation's map; states with " +
+                             "similar memberships over all years side by side", xref: "paper", yref: "paper", x: 0,
+                       xshift: -140, y: 1, yshift: top - 40, xanchor: "left", yanchor: "top", showarrow: false,
+                       font: { size: 12, color: "#444" } });
+    doc.orgs.forEach(function (o, j) {
+      annotations.push({ text: String(counts[o.id][y]), x: j + 0.5, y: n + 0.5, xref: "x", yref: "y", showarrow: false,
+                         font: { size: 13 } });
+      annotations.push({ text: "<b>" + heads[j].map(esc).join("<br>") + "</b>", x: j + 0.5, y: 0, xref: "x", yref: "y",
+                         yanchor: "bottom", yshift: 4, showarrow: false, font: { size: 12 } });
+    });
+    // the legend: per organisation, the statuses shown that year (in the legend's order)
+    doc.orgs.forEach(function (o, j) {
+      var seen = [], k = {};
+      rows.forEach(function (r) {
+        var c = r.cells[j];
+        if (k[c.status] === undefined) { k[c.status] = 0; seen.push(c); }
+        k[c.status] += 1;
+      });
+      var order = o.statuses.map(function (st) { return st.id; });
+      seen.sort(function (a, b) { return order.indexOf(a.status) - order.indexOf(b.status); });
+      annotations.push({ text: "<b>" + esc(o.short_name) + ":</b> " + seen.map(function (c) {
+        return '<span style="color:' + c.color + '">\u25A0</span> ' + esc(c.label) + " (" + k[c.status] + ")";
+      }).join("   "), xref: "paper", yref: "paper", x: 0, xanchor: "left", yanchor: "top", showarrow: false,
+        y: 0, yshift: -12 - j * legendLine, font: { size: 12 }, align: "left" });
+    });
+    annotations.push({ text: esc(GRID_SOURCE), xref: "paper", yref: "paper", x: 0, y: 0, xanchor: "left", yanchor: "top",
+                       yshift: -16 - m * legendLine, showarrow: false, font: { size: 11, color: "#444" } });
+    var left = 150;
+    return {
+      // one invisible point: the cartesian axes the shapes are drawn on exist only with a trace
+      data: [{ type: "scatter", mode: "markers", x: [0], y: [0], marker: { opacity: 0 }, hoverinfo: "skip",
+               showlegend: false }],
+      width: width, height: height,
+      layout: {
+        width: width, height: height, paper_bgcolor: "#ffffff", plot_bgcolor: "#ffffff", showlegend: false,
+        font: { size: 12, color: "#1b1b1b" },
+        margin: { l: left, r: 20, t: top, b: legendH + 44 },
+        xaxis: { range: [0, m], visible: false, fixedrange: true },
+        yaxis: { range: [n + 1, 0], visible: false, fixedrange: true },
+        shapes: shapes, annotations: annotations,
+        meta: { year: year, view: "overlap-grid" }
+      }
+    };
   }
 
   /** Where the year's marks go on the drawn chart: for each of the n small charts, the pixel box
@@ -232,17 +331,18 @@
 
   /** The grid of a year as shown (rows in the grid's order): one row per state and organisation. */
   function gridCsv(doc, year) {
-    var out = [["year", "iso3", "country", "org", "organisation", "status", "status_label", "member", "basis", "source"]];
+    var out = [["year", "iso3", "country", "org", "organisation", "status", "status_label", "member", "full_member",
+                "basis", "source"]];
     yearCells(doc, year).forEach(function (r) {
       r.cells.forEach(function (c, j) {
         out.push([year, r.iso3, r.name, c.org, doc.orgs[j].name, c.status, c.label, c.member ? "true" : "false",
-                  c.basis, c.source]);
+                  c.full ? "true" : "false", c.basis, c.source]);
       });
     });
     return csvLines(out);
   }
 
-  /** Members of each organisation by year: one column per organisation. */
+  /** Full members of each organisation by year: one column per organisation. */
   function countsCsv(doc) {
     var counts = memberCounts(doc);
     var out = [["year"].concat(doc.orgs.map(function (o) { return o.id; }))];
@@ -274,6 +374,8 @@
       '<span class="ov-tools-title">Download:</span>' +
       '<button type="button" class="share-btn" id="overlap-csv">Grid CSV</button>' +
       '<button type="button" class="share-btn" id="overlap-counts-csv">Counts CSV</button>' +
+      '<button type="button" class="share-btn" id="overlap-grid-png">Grid PNG</button>' +
+      '<button type="button" class="share-btn" id="overlap-grid-svg">Grid SVG</button>' +
       '<button type="button" class="share-btn" id="overlap-png">Counts PNG</button>' +
       '<button type="button" class="share-btn" id="overlap-svg">Counts SVG</button></div>';
   }
@@ -298,9 +400,15 @@
       }
       var year = api.state().year;
       if (t.id === "overlap-csv") { save("overlap_" + year + ".csv", gridCsv(doc, year)); }
-      if (t.id === "overlap-counts-csv") { save("overlap_members_by_year.csv", countsCsv(doc)); }
+      if (t.id === "overlap-counts-csv") { save("overlap_full_members_by_year.csv", countsCsv(doc)); }
       if ((t.id === "overlap-png" || t.id === "overlap-svg") && window.Plotly) {
         picture(t.id === "overlap-png" ? "png" : "svg", year);
+      }
+      if ((t.id === "overlap-grid-png" || t.id === "overlap-grid-svg") && window.Plotly) {
+        var g = gridFigure(doc, year);
+        window.Plotly.downloadImage({ data: g.data, layout: g.layout },
+                                    { format: t.id === "overlap-grid-png" ? "png" : "svg", filename: "overlap_grid_" + year,
+                                      width: g.width, height: g.height });
       }
     });
   }
@@ -340,6 +448,7 @@
         if (td.getAttribute("data-status") === c.status && td.title === c.title) { return; }
         td.setAttribute("data-status", c.status);
         if (c.member) { td.setAttribute("data-member", "1"); } else { td.removeAttribute("data-member"); }
+        if (c.full) { td.setAttribute("data-full", "1"); } else { td.removeAttribute("data-full"); }
         td.style.background = c.color;
         td.style.color = c.ink;
         td.title = c.title;
@@ -380,9 +489,9 @@
   // the small charts as a picture: the figure with the year marked as shapes, wider type
   function picture(format, year) {
     var fig = countsFigure(doc, year, { fontSize: 14, columns: 2 });
-    fig.layout.title.text = "<b>Members of each organisation by year</b> (" + year + " marked)";
+    fig.layout.title.text = "<b>Full members of each organisation by year</b> (" + year + " marked)";
     return window.Plotly.downloadImage({ data: fig.data, layout: fig.layout },
-                                       { format: format, filename: "overlap_members_by_year_" + year,
+                                       { format: format, filename: "overlap_full_members_by_year_" + year,
                                          width: 900, height: 760 });
   }
 
@@ -397,7 +506,7 @@
     if (!drawn.table) {
       grid.innerHTML = '<div class="ov-scroll">' + tableHtml(doc, s.year, s.country, hl) + "</div>" +
         '<div id="overlap-legend">' + legendHtml(doc, s.year) + "</div>" + tools() +
-        '<p class="ov-note">' + esc(doc.row_order) + " Members: statuses the legend counts as membership. " +
+        '<p class="ov-note">' + esc(doc.row_order) + " " + esc(doc.full_members || "") + " " +
         esc(doc.rule) + "</p>";
       drawn.table = true;
       drawn.year = s.year; drawn.country = s.country; drawn.hl = hl.join(",");
@@ -428,8 +537,9 @@
 
   function plots() { return ["overlap-counts"]; }
 
-  return { DOC_URL: DOC_URL, ink: ink, contrast: contrast, yearCells: yearCells, tableHtml: tableHtml, legendHtml: legendHtml,
+  return { DOC_URL: DOC_URL, isFull: isFull, ink: ink, contrast: contrast, yearCells: yearCells, tableHtml: tableHtml, legendHtml: legendHtml,
            rowClass: rowClass, memberCounts: memberCounts, countsFigure: countsFigure, yearUpdate: yearUpdate, markBoxes: markBoxes,
+           gridFigure: gridFigure, headerLines: headerLines, shortName: shortName,
            gridCsv: gridCsv,
            countsCsv: countsCsv, render: render, plots: plots, esc: esc };
 });

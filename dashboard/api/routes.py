@@ -811,7 +811,10 @@ def openapi_document(data: AtlasData) -> dict[str, Any]:
     source_ref = _obj({"source_id": text, "citation": text,
                        "licence": _str("short licence name"), "url": _str("the source's URL, may be empty")})
     indicator_class = _obj({"id": text, "label": text, "color": _str(pattern="^#[0-9A-Fa-f]{6}$"),
-                            "member": {"type": "boolean"}, "description": text},
+                            "member": {"type": "boolean"},
+                            "full_member": {"type": "boolean", "description": "a full member of the organisation "
+                                            "(not associate, frozen, pre-Charter, …): what the overlap view counts"},
+                            "description": text},
                            required=["id", "label", "color"])
     indicator = _obj({
         "id": text, "group": text, "label": text, "short_label": text, "unit": text,
@@ -886,7 +889,8 @@ def openapi_document(data: AtlasData) -> dict[str, Any]:
         "short_name": text, "name": text, "label": _str("the layer's label"),
         "statuses": {"type": "array", "items": _obj({"id": text, "label": text,
                                                      "color": _str(pattern="^#[0-9A-Fa-f]{6}$"),
-                                                     "member": {"type": "boolean"}}),
+                                                     "member": {"type": "boolean"},
+                                                     "full_member": {"type": "boolean"}}),
                      "description": "the layer's legend classes, in order (as /indicators)"},
         "status": {**per_state_year, "description": "[state (in 'states' order)][year - first year]: index "
                                                     "into 'statuses' (-1: none)"},
@@ -898,6 +902,7 @@ def openapi_document(data: AtlasData) -> dict[str, Any]:
         "data_version": text,
         "rule": _str("which status a year shows (rules: membership_year)"),
         "row_order": _str("how the states are ordered"),
+        "full_members": _str("what the counts of full members count (statuses flagged full_member)"),
         "states": {"type": "array", "minItems": len(ISO3), "maxItems": len(ISO3),
                    "items": _obj({"iso3": {"type": "string", "enum": list(ISO3)}, "name": text}),
                    "description": "the 15 states in the grid's row order (a seriation of their memberships)"},

@@ -33,6 +33,30 @@ ROW_ORDER_METHOD = (
     "different status; leaves ordered so that neighbouring states are the closest ends "
     "(Gruvaeus–Wainer). Computed once from the published data.")
 
+FULL_MEMBERS_RULE = (
+    "Full members (the row under the grid and the small charts): states whose status is full membership of "
+    "the organisation, or of its stage in force that year (statuses flagged full_member in the status "
+    "metadata). Associate members, observers, partners, candidates, frozen or suspended participation and the "
+    "CIS's founding states before or without its Charter are not counted: the CIS counts its Charter member "
+    "states (from 1994).")
+
+
+def full_statuses(data: AtlasData, org: str) -> set[str]:
+    """The status ids of an organisation that count as full membership (the status metadata's
+    ``full_member`` flag, ``data/sources/curated/memberships/<org>.yaml``; the one definition)."""
+    return {c["id"] for c in data.indicators[org]["classes"] if c.get("full_member")}
+
+
+def full_member_counts(data: AtlasData, org: str) -> dict[int, int]:
+    """{year: number of the 15 states that are full members of ``org``} (what the view draws)."""
+    full = full_statuses(data, org)
+    sub = data.status[data.status["org"] == org]
+    counts = {y: 0 for y in range(FIRST_YEAR, LAST_YEAR + 1)}
+    for year, st in zip(sub["year"], sub["status"], strict=True):
+        if st in full:
+            counts[int(year)] += 1
+    return counts
+
 
 def distances(vectors: np.ndarray) -> np.ndarray:
     """Normalised Hamming distances between the rows of an integer matrix (states × features)."""
@@ -124,7 +148,8 @@ def overlap_document(data: AtlasData) -> dict[str, Any]:
         orgs_out.append({
             "id": org, "layer": org, "short_name": info.get("short_name") or layer["short_label"],
             "name": info.get("name") or layer["label"], "label": layer["label"],
-            "statuses": [{"id": c["id"], "label": c["label"], "color": c["color"], "member": bool(c.get("member"))}
+            "statuses": [{"id": c["id"], "label": c["label"], "color": c["color"], "member": bool(c.get("member")),
+                          "full_member": bool(c.get("full_member"))}
                          for c in classes],
             "status": codes, "basis": basis, "source": source,
         })
@@ -133,6 +158,7 @@ def overlap_document(data: AtlasData) -> dict[str, Any]:
         "data_version": data.data_version,
         "rule": data.rules.get("membership_year", ""),
         "row_order": ROW_ORDER_METHOD,
+        "full_members": FULL_MEMBERS_RULE,
         "states": [{"iso3": c, "name": data.names_en[c]} for c in states],
         "orgs": orgs_out,
         "texts": texts,

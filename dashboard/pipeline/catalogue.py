@@ -98,7 +98,8 @@ def indicator_catalogue(
             "short_label": org["short_name"], "unit": "status", "kind": "categorical",
             "map": True, "projection": False, "palette": "membership",
             "classes": [{"id": s["id"], "label": s["label"], "color": s["color"],
-                         "member": s["member"], "description": s["description"]}
+                         "member": s["member"], "full_member": s["full_member"],
+                         "description": s["description"]}
                         for s in org["statuses"]],
             "breaks": None, "per_1000": None, "per_1000_of": None,
             "source_ids": ["atlas_memberships"],

@@ -55,6 +55,11 @@ def load_org(yaml_path: Path, palettes: Palettes | None = None) -> dict[str, Any
             raise BuildError(yaml_path, f"status {s['id']!r} has no label")
         s["default"] = s["id"] == meta["default_status"]
         s["member"] = bool(s.get("member", False))
+        # a full member: the organisation's full membership in that year (not associate, frozen,
+        # pre-Charter, …); the one definition the overlap view's counts use (a subset of member)
+        s["full_member"] = bool(s.get("full_member", False))
+        if s["full_member"] and not s["member"]:
+            raise BuildError(yaml_path, f"status {s['id']!r} is full_member but not member")
     palettes = palettes or Palettes(yaml_path.parent.parent)
     for s, colour in zip(statuses, palettes.membership_colours(statuses), strict=True):
         s["color"] = colour
@@ -66,7 +71,8 @@ def load_org(yaml_path: Path, palettes: Palettes | None = None) -> dict[str, Any
         "description": " ".join(str(meta["description"]).split()),
         "default_status": meta["default_status"],
         "statuses": [
-            {"id": s["id"], "label": s["label"], "member": s["member"], "default": s["default"],
+            {"id": s["id"], "label": s["label"], "member": s["member"], "full_member": s["full_member"],
+             "default": s["default"],
              "description": " ".join(str(s.get("description", "")).split()), "color": s["color"]}
             for s in statuses
         ],

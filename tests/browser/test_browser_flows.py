@@ -219,3 +219,62 @@ def test_share_and_cite_name_what_the_flows_view_shows(probe) -> None:
     cite = probe.page.inner_text("#cite-text")
     assert "Refugees and asylum-seekers from Ukraine, 2022, by country of asylum (flows)" in cite
     assert "UNHCR" in cite and "view=flows" in cite
+
+
+def test_downloads_the_pairs_shown_and_both_figures_as_png_and_svg(browser, live_server, snapshot) -> None:
+    ctx = browser.new_context(viewport={"width": 1400, "height": 950}, accept_downloads=True)
+    page = ctx.new_page()
+    try:
+        page.goto(live_server + "/?view=flows&country=UKR&year=2022")
+        page.wait_for_function("() => window.Atlas && window.Atlas.app && window.Atlas.app.state()", timeout=45_000)
+        page.mouse.move(5, 5)
+        page.wait_for_function("""() => ['flows-chart', 'flows-map'].every(id => {
+            const m = (document.getElementById(id) || {}).layout; return m && m.meta && m.meta.iso3 === 'UKR' &&
+            m.meta.year === 2022; }) && !!document.querySelector('#flows-map .choroplethlayer path')""", timeout=45_000)
+        # the map layer's own legend and downloads are not shown under this view (it has its own)
+        assert not page.is_visible("#download-menu") and not page.is_visible("#legend")
+        with page.expect_download() as dl:
+            page.click("#flows-csv")
+        rows = pd.read_csv(dl.value.path(), keep_default_na=False, na_values=[""])
+        assert set(rows.origin_iso3) == {"UKR"} and set(rows.year) == {2022}
+        total = page.evaluate("() => document.getElementById('flows-chart').layout.meta.total")
+        assert int(rows.value.sum()) == total == sum(v for _, v in expected(snapshot, "UKR", 2022))
+        title = page.inner_text("#flows-title")
+        for plot in ("chart", "map"):
+            with page.expect_download() as png:
+                page.click(f"button.flows-picture[data-plot=flows-{plot}][data-format=png]")
+            assert png.value.suggested_filename == f"flows_UKR_2022_out_{plot}.png"
+            assert Path(png.value.path()).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+            with page.expect_download() as svg:
+                page.click(f"button.flows-picture[data-plot=flows-{plot}][data-format=svg]")
+            text = Path(svg.value.path()).read_text(encoding="utf-8")
+            assert text.lstrip().startswith("<svg") and title in text and "Source: UNHCR" in text
+            if plot == "chart":
+                assert "Germany" in text and "Others (68 countries)" in text
+    finally:
+        ctx.close()
+
+
+@pytest.mark.parametrize("viewport", [(1920, 1080), (1280, 720)])
+def test_presentation_bars_values_inside_the_chart_and_the_slider_on_screen(browser, live_server, viewport) -> None:
+    ctx = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]})
+    page = ctx.new_page()
+    try:
+        page.goto(live_server + "/?view=flows&country=UKR&year=2022&present=1")
+        page.wait_for_function("() => window.Atlas && window.Atlas.app && window.Atlas.app.state()", timeout=45_000)
+        page.mouse.move(5, 5)
+        page.wait_for_function("""() => { const gd = document.getElementById('flows-chart');
+            return gd && gd.layout && gd.layout.meta && gd.layout.meta.iso3 === 'UKR' &&
+                   document.querySelectorAll('#flows-chart .textpoint text').length === 11 &&
+                   !!document.querySelector('#flows-map .choroplethlayer path'); }""", timeout=45_000)
+        # every value written after its bar ends inside the chart (none clipped at its right edge)
+        ends = page.evaluate("""() => { const r = document.getElementById('flows-chart').getBoundingClientRect();
+            return [...document.querySelectorAll('#flows-chart .textpoint text')].map(
+                t => [t.textContent, t.getBoundingClientRect().right, r.right]); }""")
+        assert all(right <= chart_right + 0.5 for _, right, chart_right in ends), ends
+        if viewport == (1920, 1080):
+            # a full-HD screen holds the whole view and the year's slider under it
+            bottom = page.evaluate("() => document.getElementById('year-slider').getBoundingClientRect().bottom")
+            assert bottom <= viewport[1], bottom
+    finally:
+        ctx.close()

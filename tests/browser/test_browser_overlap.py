@@ -86,6 +86,13 @@ def legend_colours(base: str) -> dict[tuple[str, str], str]:
     return {(i["id"], c["id"]): c["color"] for i in inds if i["id"] in ORGS for c in i["classes"]}
 
 
+def full_statuses(base: str) -> dict[str, set[str]]:
+    """Per organisation, the statuses that are full membership (the catalogue's full_member flag)."""
+    with urllib.request.urlopen(f"{base}/api/v1/indicators", timeout=20) as r:
+        inds = json.loads(r.read())["indicators"]
+    return {i["id"]: {c["id"] for c in i["classes"] if c["full_member"]} for i in inds if i["id"] in ORGS}
+
+
 def server_calls(probe) -> list[str]:
     """Requests to the app (the browser's own favicon fetch, which comes when it likes, aside)."""
     return [u for u in probe.requests if u.startswith(probe.base) and "/_favicon" not in u]
@@ -139,8 +146,16 @@ def test_every_cell_equals_the_memberships_api_and_the_slider_never_asks_the_ser
     counts = probe.eval("""() => { const gd = document.getElementById('overlap-counts');
         return gd.data.map(t => t.y[t.x.indexOf(2022)]); }""")
     assert [n for _, n in foot] == counts
-    members = memberships(probe.base, 2022)
-    assert dict(foot) == {org: sum(bool(members[(c, org)]["member"]) for c in ISO3) for org in ORGS}
+    # they count full members only: an associate (Turkmenistan in the CIS), a frozen participation
+    # or a founding state without the Charter are member statuses on the map, not counted
+    members, full = memberships(probe.base, 2022), full_statuses(probe.base)
+    assert dict(foot) == {org: sum(members[(c, org)]["status"] in full[org] for c in ISO3) for org in ORGS}
+    assert dict(foot)["cis"] == 9 and members[("TKM", "cis")]["member"]  # (member statuses: 10)
+    assert probe.page.inner_text("#overlap-grid tfoot th") == "Full members"
+    assert probe.page.text_content("#overlap-counts .gtitle") == "Full members by year"
+    # the map layer's own legend and downloads are not shown under this view (it has its own)
+    for sel in ("#download-menu", "#legend"):
+        assert not probe.page.is_visible(sel), sel
     assert probe.console_errors == []
 
 
@@ -184,20 +199,40 @@ def test_downloads_csv_of_the_grid_and_the_counts(probe) -> None:
         probe.page.click("#overlap-csv")
     text = Path(dl.value.path()).read_text(encoding="utf-8").splitlines()
     assert dl.value.suggested_filename == "overlap_2025.csv"
-    assert text[0] == "year,iso3,country,org,organisation,status,status_label,member,basis,source"
+    assert text[0] == "year,iso3,country,org,organisation,status,status_label,member,full_member,basis,source"
     assert len(text) == 1 + 15 * len(ORGS)
-    want = memberships(probe.base, 2025)
+    want, full = memberships(probe.base, 2025), full_statuses(probe.base)
     for row in csv.DictReader(text):
         assert row["status"] == want[(row["iso3"], row["org"])]["status"]
+        assert row["full_member"] == ("true" if row["status"] in full[row["org"]] else "false")
     with probe.page.expect_download() as dl2:
         probe.page.click("#overlap-counts-csv")
+    assert dl2.value.suggested_filename == "overlap_full_members_by_year.csv"
     counts = Path(dl2.value.path()).read_text(encoding="utf-8").splitlines()
     assert counts[0] == "year," + ",".join(ORGS) and len(counts) == 1 + 36
+    foot = probe.eval("() => [...document.querySelectorAll('#overlap-grid tfoot td')].map(td => td.textContent)")
+    assert counts[-2].split(",")[1:] == foot  # 2025, the year shown
+    assert foot[ORGS.index("csto")] == "5" and want[("ARM", "csto")]["status"] == "frozen"  # not counted
     wait_counts(probe, 2025)
     with probe.page.expect_download() as dl3:
         probe.page.click("#overlap-svg")
-    assert dl3.value.suggested_filename.endswith(".svg")
-    assert "<svg" in Path(dl3.value.path()).read_text(encoding="utf-8")[:2000]
+    assert dl3.value.suggested_filename == "overlap_full_members_by_year_2025.svg"
+    svg = Path(dl3.value.path()).read_text(encoding="utf-8")
+    assert "<svg" in svg[:2000] and "Full members of each organisation by year" in svg
+    # the grid itself as a picture: every state, the full members, the legend and the source
+    with probe.page.expect_download() as dl4:
+        probe.page.click("#overlap-grid-svg")
+    assert dl4.value.suggested_filename == "overlap_grid_2025.svg"
+    grid_svg = Path(dl4.value.path()).read_text(encoding="utf-8")
+    names = probe.eval("() => [...document.querySelectorAll('#overlap-grid .ov-state')].map(b => b.textContent)")
+    assert len(names) == 15 and all(f">{name}<" in grid_svg for name in names)
+    assert "Who belongs to what, 2025" in grid_svg and "Full members" in grid_svg and "Source: " in grid_svg
+    colours = legend_colours(probe.base)
+    assert all(colours[(org, want[(c, org)]["status"])].lower() in grid_svg.lower() for c in ISO3 for org in ORGS)
+    with probe.page.expect_download() as dl5:
+        probe.page.click("#overlap-grid-png")
+    assert dl5.value.suggested_filename == "overlap_grid_2025.png"
+    assert Path(dl5.value.path()).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 @pytest.mark.parametrize(("query", "viewport"), [
@@ -219,6 +254,15 @@ def test_phone_presentation_and_embed_no_page_overflow(browser, live_server, que
         if "present=1" in query:
             size = page.evaluate("() => parseFloat(getComputedStyle(document.querySelector('.ov-state')).fontSize)")
             assert size >= 16
+            # all fifteen states and the full members on screen, without scrolling the grid's box
+            box = page.evaluate("""() => { const g = document.getElementById('overlap-grid').getBoundingClientRect();
+                const f = document.querySelector('#overlap-grid tfoot tr').getBoundingClientRect();
+                return [f.bottom, g.bottom, innerHeight]; }""")
+            assert box[0] <= box[1] + 0.5 and box[0] <= box[2], box
+        if viewport[0] < 800:
+            # a phone: the page scrolls, not a box inside it (the legend and downloads in the flow)
+            assert page.evaluate("""() => { const g = document.getElementById('overlap-grid');
+                return g.scrollHeight <= g.clientHeight + 1; }""")
     finally:
         ctx.close()
 

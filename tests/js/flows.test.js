@@ -107,3 +107,31 @@ test("The table (text alternative) has a row per bar and the total", () => {
   assert.strictEqual(flows.csvUrl("UKR", "in", 2022),
     "/api/v1/flows?asylum=UKR&year=2022&indicator=refugees,asylum_seekers&format=csv");
 });
+
+test("With the chart's width known, every bar's value ends inside the plot (large type in a narrow chart)", () => {
+  const s = flows.summarise(ROWS, "UKR", 2022, "out", 10);
+  for (const [font, width] of [[16, 420], [18, 460], [22, 560], [12, 520], [18, 900]]) {
+    const fig = flows.barFigure(s, { labelSize: font, width });
+    const m = fig.layout.margin, plotW = width - m.l - m.r, range = fig.layout.xaxis.range[1];
+    const text = fig.data.find((t) => t.name === "values");
+    text.x.forEach((x, i) => {
+      const end = (x / range) * plotW + (text.text[i].length + 1) * font * 0.6;
+      assert.ok(end <= plotW, `${font}px in ${width}px: ${text.text[i]} ends at ${end} of ${plotW}`);
+    });
+  }
+  // without a width, as before
+  assert.strictEqual(flows.barFigure(s, { labelSize: 12 }).layout.xaxis.range[1], 1275925 * 1.3);
+});
+
+test("A figure as a picture: title above, the source line inside the picture's bottom margin", () => {
+  const s = flows.summarise(ROWS, "UKR", 2022, "out", 10);
+  for (const fig of [flows.barFigure(s, { labelSize: 12 }), { data: [], layout: { margin: { l: 0, r: 0, t: 0, b: 0 } } }]) {
+    const pic = flows.pictureFigure(fig, "Refugees from Ukraine, 2022");
+    const src = pic.layout.annotations[pic.layout.annotations.length - 1];
+    assert.match(src.text, /^Source: UNHCR/);
+    assert.strictEqual(src.yanchor, "top");
+    // the text's top is -yshift below the plot; a line of 11 px type needs about 15 px
+    assert.ok(-src.yshift + 15 + 8 <= pic.layout.margin.b, JSON.stringify([src.yshift, pic.layout.margin.b]));
+    assert.strictEqual(pic.layout.title.text, "Refugees from Ukraine, 2022");
+  }
+});

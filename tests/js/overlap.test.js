@@ -17,16 +17,18 @@ function doc() {
     texts: ["", "Treaty, 1991", "Source A", "Left, 1993", "Source, \"quoted\""],
     orgs: [
       { id: "cis", layer: "cis", short_name: "CIS", name: "Commonwealth", label: "CIS",
-        statuses: [{ id: "member", label: "Member", color: "#081d58", member: true },
-                   { id: "withdrawn", label: "Withdrawn", color: "#CC79A7", member: false },
-                   { id: "not_member", label: "Not a member", color: "#f3ead7", member: false }],
-        status: [[0, 0, 0, 0], [0, 0, 1, 1], [2, 2, 2, 2]],
+        statuses: [{ id: "member", label: "Member", color: "#081d58", member: true, full_member: true },
+                   { id: "withdrawn", label: "Withdrawn", color: "#CC79A7", member: false, full_member: false },
+                   { id: "not_member", label: "Not a member", color: "#f3ead7", member: false, full_member: false },
+                   // a member status on the map that is not full membership (as the CIS's associates)
+                   { id: "associate", label: "Associate", color: "#c7e9b4", member: true, full_member: false }],
+        status: [[0, 0, 0, 0], [0, 0, 1, 1], [2, 3, 2, 2]],
         basis: [[1, 1, 1, 1], [1, 1, 3, 3], [0, 0, 0, 0]],
         source: [[2, 2, 2, 2], [2, 2, 4, 4], [0, 0, 0, 0]] },
       { id: "central_asian", layer: "central_asian", short_name: "Central Asian union (CAU/CAEC/CACO)",
         name: "Central Asian union", label: "CA",
-        statuses: [{ id: "member", label: "Member (CAU)", color: "#225ea8", member: true },
-                   { id: "not_member", label: "Not a member", color: "#f3ead7", member: false }],
+        statuses: [{ id: "member", label: "Member (CAU)", color: "#225ea8", member: true, full_member: true },
+                   { id: "not_member", label: "Not a member", color: "#f3ead7", member: false, full_member: false }],
         status: [[1, 1, 1, 1], [1, 0, 0, 1], [1, 1, 1, 1]],
         basis: [[0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]],
         source: [[0, 0, 0, 0], [0, 0, 0, 0], [0, 0, 0, 0]] }
@@ -56,21 +58,34 @@ test("yearCells: every state's status in every organisation, with label, colour,
   assert.strictEqual(rows[2].cells[0].title, "CIS — Estonia, 1993: Not a member.");  // no basis: no line
 });
 
-test("memberCounts: the states whose status counts as membership, per year", () => {
+test("memberCounts: full members only (an associate is a member status but not a full member), per year", () => {
+  // Estonia is an associate of the "cis" in 1992: a member status on the map, not counted
   assert.deepStrictEqual(ov.memberCounts(doc()), { cis: [2, 2, 1, 1], central_asian: [0, 1, 1, 0] });
+  assert.strictEqual(ov.isFull({ member: true, full_member: false }), false);
+  assert.strictEqual(ov.isFull({ member: true }), false);          // no flag: not counted
+  assert.strictEqual(ov.isFull({ member: true, full_member: true }), true);
+  const html = ov.tableHtml(doc(), 1992, null, []);
+  assert.match(html, /<th scope="row"[^>]*>Full members<\/th><td data-org="cis">2<\/td>/);
+  assert.match(html, /data-iso3="EST"[\s\S]*?data-status="associate" data-member="1" style/);  // member, not full
+  const fig = ov.countsFigure(doc(), 1992, {});
+  assert.match(fig.layout.title.text, /Full members by year/);
+  assert.match(fig.data[0].hovertemplate, /full members/);
 });
 
 test("tableHtml: caption, th scope, buttons in the headers, one cell per state and organisation", () => {
   const html = ov.tableHtml(doc(), 1992, "BLR");
   assert.match(html, /<caption>.*1992.*<\/caption>/);
   assert.strictEqual((html.match(/<th scope="col"/g) || []).length, 3);
-  assert.strictEqual((html.match(/<th scope="row">/g) || []).length, 4);  // 3 states + the members row
+  assert.strictEqual((html.match(/<th scope="row"/g) || []).length, 4);  // 3 states + the full members row
   assert.strictEqual((html.match(/<td data-org="[a-z_]+" data-status=/g) || []).length, 6);
   assert.match(html, /<button type="button" class="ov-org" data-layer="cis"/);
   assert.match(html, /<tr data-iso3="BLR" class="ov-selected"><th scope="row"><button type="button" class="ov-state" data-iso3="BLR" aria-current="true"/);
-  assert.match(html, /data-status="member" data-member="1" style="background:#225ea8;color:#ffffff"/);
-  assert.match(html, /CAU\/<wbr>CAEC\/<wbr>CACO/);
-  assert.match(html, /<tfoot><tr><th scope="row">Members<\/th><td data-org="cis">2<\/td><td data-org="central_asian">1<\/td>/);
+  assert.match(html, /data-status="member" data-member="1" data-full="1" style="background:#225ea8;color:#ffffff"/);
+  // a long name without its parenthesis in the header (the whole name in its title)
+  assert.match(html, /title="Central Asian union: show this layer on the map">Central Asian union<\/button>/);
+  assert.strictEqual(ov.shortName("Central Asian union (CAU/CAEC/CACO)"), "Central Asian union");
+  assert.strictEqual(ov.shortName("EU (path)"), "EU (path)");
+  assert.match(html, /<tfoot><tr><th scope="row" title="[^"]*">Full members<\/th><td data-org="cis">2<\/td><td data-org="central_asian">1<\/td>/);
   assert.ok(html.indexOf('"quoted"') < 0);  // escaped
 });
 
@@ -97,9 +112,10 @@ test("countsFigure: one small chart per organisation, the year marked in each; y
 
 test("gridCsv and countsCsv: what the view shows, quoted where needed", () => {
   const grid = ov.gridCsv(doc(), 1993).split("\r\n");
-  assert.strictEqual(grid[0], "year,iso3,country,org,organisation,status,status_label,member,basis,source");
+  assert.strictEqual(grid[0], "year,iso3,country,org,organisation,status,status_label,member,full_member,basis,source");
   assert.strictEqual(grid.length, 1 + 6 + 1);
-  assert.strictEqual(grid[3], '1993,BLR,Belarus,cis,Commonwealth,withdrawn,Withdrawn,false,"Left, 1993","Source, ""quoted"""');
+  assert.strictEqual(grid[3], '1993,BLR,Belarus,cis,Commonwealth,withdrawn,Withdrawn,false,false,"Left, 1993","Source, ""quoted"""');
+  assert.strictEqual(ov.gridCsv(doc(), 1992).split("\r\n")[5], "1992,EST,Estonia,cis,Commonwealth,associate,Associate,true,false,,");
   const counts = ov.countsCsv(doc()).split("\r\n");
   assert.deepStrictEqual(counts.slice(0, 3), ["year,cis,central_asian", "1991,2,0", "1992,2,1"]);
 });
