@@ -151,6 +151,13 @@
     WAKE_EVENTS.forEach(function (type) { window.removeEventListener(type, wake, true); });
     A.map.withPlotly(function () { renderMap(state); });
     if (dataQueued) { dataQueued = false; if (state.view === "data") { showData(state); } }
+    if (sourcesQueued) { sourcesQueued = false; if (state.view === "sources") { sourcesWhenAwake(); } }
+  }
+  // the sources tab's contents: one server round trip (Dash renders them into its slot), asked
+  // for when the tab opens; opened by the address, on the first move, as the data tab's controls
+  var sourcesQueued = false;
+  function sourcesWhenAwake() {
+    if (awake) { tell("sources-req", "data", { open: true }); } else { sourcesQueued = true; }
   }
   var WAKE_EVENTS = ["pointermove", "pointerdown", "touchstart", "keydown", "focusin", "wheel", "scroll"];
   // the data tab: its rows first (renderTable), then its controls (a server round trip and Dash's
@@ -622,7 +629,7 @@
       if (el) { el.hidden = k !== s.view && !(k === "map" && storyOnly); }
       if (el && k === "map") { el.classList.toggle("story-only", storyOnly); }
     });
-    if (panel === "sources") { tell("sources-req", "data", { open: true }); }
+    if (panel === "sources") { sourcesWhenAwake(); }
     if (mapShown(s)) { renderMap(s); }
     if (s.view === "map") { resizeMapLater(); }
   }
@@ -1086,6 +1093,9 @@
     }
     renderNotices(parsed.notices.length ? parsed.notices : noticesOf(null));
     render(Object.assign({}, shown, { layer: null, year: null }), state);  // draws what differs, map and texts once
+    // the server's page shows the address's tab (with a Referer): renderView did not run for it,
+    // but the sources tab's contents still have to be asked for
+    if (state.view === "sources") { sourcesWhenAwake(); }
   }
 
   window.addEventListener("popstate", function () {

@@ -342,3 +342,17 @@ def test_unknown_path_is_a_404_with_a_link_home(live_server: str) -> None:
     except urllib.error.HTTPError as err:
         assert err.code == 404
         assert b'href="/"' in err.read()
+
+
+def test_a_link_to_the_sources_tab_shows_the_sources(probe) -> None:
+    """Opened by the address, the sources tab asks for its contents on the user's first move (as
+    the data tab's controls): it used to stay at "Loading the sources…" (the server's page showed
+    the tab already, so the renderer never asked for them)."""
+    probe.page.goto(probe.base + "/?view=sources")
+    probe.page.wait_for_function("() => window.Atlas && window.Atlas.app && window.Atlas.app.state()")
+    probe.page.mouse.move(5, 5)
+    probe.page.mouse.move(8, 8)
+    probe.page.wait_for_selector("#sources-tab-slot h2", timeout=20_000)
+    assert "Sources and caveats" in probe.page.inner_text("#view-sources")
+    assert not probe.page.is_hidden("#view-sources")
+    assert probe.console_errors == []
