@@ -118,8 +118,18 @@
     var panelChanged = prev.country !== s.country || (s.country && prev.layer !== s.layer) ||
         panelShown(prev) !== panelShown(s);
     if (panelChanged) { renderPanel(s, prev); }
+    var drawing = null;
     if (mapShown(s)) {
-      if (panelChanged && panelShown(s)) { mapWaits = true; } else { renderMap(s); }
+      if (panelChanged && panelShown(s)) { mapWaits = true; } else { drawing = renderMap(s); }
+    }
+    // A year step on the map: the map first, the year's texts, title and citation once plotly has
+    // drawn it (plotly finishes a geo plot in microtasks: DOM written before then would be laid
+    // out inside its drawing). They are drawn from the state of that moment.
+    if (drawing && yearOnly(prev, s)) {
+      yearLater();
+      Promise.resolve(drawing).then(yearTexts, yearTexts);
+      if (s.playing) { renderPlay(s); }
+      return;
     }
     if (prev.layer !== s.layer) {
       // Dash's controls follow once the layer is drawn, after its frame (their re-render would
@@ -140,6 +150,25 @@
     renderTitle(s);
     if (s.view === "data" && (prev.view !== "data" || prev.data !== s.data || !tableShown)) { dataWhenAwake(s); }
     if (prev.playing !== s.playing || s.playing) { renderPlay(s); }
+  }
+
+  // the states differ in their year only
+  function yearOnly(prev, s) {
+    if (prev.year === s.year) { return false; }
+    for (var k in s) {
+      if (Object.prototype.hasOwnProperty.call(s, k) && k !== "year" && prev[k] !== s[k]) { return false; }
+    }
+    for (var j in prev) {
+      if (Object.prototype.hasOwnProperty.call(prev, j) && !(j in s)) { return false; }
+    }
+    return true;
+  }
+  function yearTexts() {
+    var s = state;
+    renderTexts(s);
+    if (panelShown(s)) { markPanelYear(s.year); }
+    renderShare(s);
+    renderTitle(s);
   }
 
   // plotly.js is loaded on the user's first move (or first action): until then the server's
@@ -271,6 +300,7 @@
       el.on("plotly_hover", prefetchPanel);
       Promise.resolve(done).then(hidePoster);
     }
+    return done;
   }
 
   // the whole space's inset (Moldova and the South Caucasus enlarged) in a map box wide enough

@@ -129,8 +129,14 @@
     loading.push(cb);
   }
 
-  /** Plot a figure into el; returns plotly's promise. */
+  /** Plot a figure into el; returns plotly's promise. The config is handed over on the first
+   *  draw only (or when it is another object): given again, plotly copies and compares its whole
+   *  context (locales included) at every step. */
   function draw(el, fig, config) {
+    if (el.__atlasConfig === config && el._context) {
+      return window.Plotly.react(el, fig.data, fig.layout);
+    }
+    el.__atlasConfig = config;
     return window.Plotly.react(el, fig.data, fig.layout, config);
   }
 
