@@ -504,7 +504,7 @@
           gd.className = "panel-plot";
           box.appendChild(gd);
         }
-        return window.Plotly.react(gd, fig.data, withYear(fig.layout, state.year), PANEL_CONFIG);
+        return A.map.draw(gd, { data: fig.data, layout: withYear(fig.layout, state.year) }, PANEL_CONFIG);
       });
       // the title last: it says the graphs are this country's
       Promise.all(done).then(function () {
@@ -754,7 +754,7 @@
     var legend = document.getElementById("chart-legend");
     if (legend) { legend.innerHTML = payload.frames.numeric ? "" : A.views.legendHtml(payload); }
     el.style.height = payload.frames.numeric ? "" : (90 + 26 * states.length) + "px";
-    window.Plotly.react(el, fig.data, fig.layout, PLOT_CONFIG);
+    A.map.draw(el, fig, PLOT_CONFIG);
     if (!chartDrawn) {
       chartDrawn = true;
       el.on("plotly_click", function (ev) {

@@ -21,6 +21,7 @@
   }
 })(typeof self !== "undefined" ? self : this, function () {
   "use strict";
+  var BAR_CONFIG = { displayModeBar: false, responsive: true };  // (one object: plotly takes it once)
 
   var TOP = 10;                       // partners listed; the rest are summed as "others"
   var TYPES = ["refugees", "asylum_seekers"];
@@ -428,7 +429,7 @@
       if (el) {
         var first = !el._fullLayout;
         mapDrawn = key;
-        window.Plotly.react(el, m.data, m.layout, api.config());
+        window.Atlas.map.draw(el, m, api.config());
         if (first) {
           el.on("plotly_click", function (ev) {
             var p = ev && ev.points && ev.points[0];
@@ -444,7 +445,7 @@
         var bars = barFigure(sum, { labelSize: size, width: chart.clientWidth });
         if (chart.style.height !== bars.height + "px") { chart.style.height = bars.height + "px"; }
         var first = !chart._fullLayout;
-        window.Plotly.react(chart, bars.data, bars.layout, { displayModeBar: false, responsive: true });
+        window.Atlas.map.draw(chart, bars, BAR_CONFIG);
         if (first) {
           chart.on("plotly_click", function (ev) {
             var p = ev && ev.points && ev.points[0], iso = p && p.customdata;

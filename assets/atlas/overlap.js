@@ -32,6 +32,7 @@
   }
 })(typeof self !== "undefined" ? self : this, function () {
   "use strict";
+  var COUNTS_CONFIG = { displayModeBar: false, responsive: true };  // (one object: plotly takes it once)
 
   var DOC_URL = "/api/v1/overlap";
   var DARK = "#000000", LIGHT = "#ffffff", NO_DATA = "#d9d9d9";
@@ -528,7 +529,7 @@
       fig.layout.shapes = [];
       var first = drawn.fig === null;
       drawn.fig = key;
-      Promise.resolve(window.Plotly.react(el, fig.data, fig.layout, { displayModeBar: false, responsive: true }))
+      Promise.resolve(window.Atlas.map.draw(el, fig, COUNTS_CONFIG))
         .then(function () { placeMarks(el, drawn.figYear); });
       if (first && el.on) { el.on("plotly_afterplot", function () { placeMarks(el, drawn.figYear); }); }
     }
