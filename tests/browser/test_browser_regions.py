@@ -204,3 +204,40 @@ def test_the_slider_shows_the_years_with_data_of_the_layer(browser, live_server,
         assert g["cov"][1] == 2018 and abs(g["bar"][2] - g["to"]) <= 2, g
     finally:
         ctx.close()
+
+
+@pytest.mark.parametrize(("query", "areas"), [
+    ("?layer=cis&year=2015&region=west", {"transnistria": "Transnistria", "crimea": "Crimea",
+                                          "donbas_2014": "Donetsk and Luhansk"}),
+    ("?layer=cis&year=2015&region=caucasus", {"abkhazia": "Abkhazia", "south_ossetia": "South Ossetia",
+                                              "karabakh_1994": "Nagorno-Karabakh"}),
+    ("?layer=cis&year=2023&region=west", {"occupied_2022": "Zaporizhzhia"}),
+])
+def test_a_close_up_shows_its_contested_areas_large_with_their_tooltips(browser, live_server, query, areas) -> None:
+    """At a regional view the contested areas of that region are legible (at least 24 px across)
+    and say what they are when hovered."""
+    ctx, probe = _probe(browser, live_server, (1280, 720))
+    try:
+        probe.goto(query)
+        for cid, name in areas.items():
+            xy = probe.eval("""(id) => {
+                const p = [...document.querySelectorAll('#map .choroplethlayer path.choroplethlocation')]
+                    .find(q => q.__data__ && q.__data__.loc === id);
+                if (!p) { return null; }
+                const r = p.getBoundingClientRect(), m = p.getScreenCTM().inverse();
+                for (const fx of [0.5, 0.4, 0.6, 0.3, 0.7]) for (const fy of [0.5, 0.4, 0.6, 0.3, 0.7]) {
+                    const x = r.left + r.width * fx, y = r.top + r.height * fy;
+                    if (p.isPointInFill(new DOMPoint(x, y).matrixTransform(m))) { return [x, y, r.width, r.height]; }
+                }
+                return null; }""", cid)
+            assert xy, cid
+            assert xy[2] >= 24 and xy[3] >= 24, (cid, xy)
+            probe.page.mouse.move(xy[0], xy[1])
+            probe.page.wait_for_function("""(name) => [...document.querySelectorAll('#map .hoverlayer .hovertext')]
+                .some(n => n.textContent.includes(name))""", arg=name)
+            text = probe.eval("() => document.querySelector('#map .hoverlayer').textContent")
+            assert "Internationally recognised as part of" in text, (cid, text)
+            probe.page.mouse.move(3, 3)
+            probe.page.wait_for_function("() => !document.querySelector('#map .hoverlayer .hovertext')")
+    finally:
+        ctx.close()
