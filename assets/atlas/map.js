@@ -144,16 +144,21 @@
    *  of `priority`, largest state first); returns the iso3 of the labels shown. */
   function declutter(el, priority) {
     var nodes = Array.prototype.slice.call(el.querySelectorAll(".scatterlayer .scattergeo text"));
-    var box = el.getBoundingClientRect();
+    var whole = el.getBoundingClientRect();
+    // a label of the inset (subplot geo2) stays inside the inset's frame
+    var frame = el.querySelector("g.geo2 .layer.bg rect");
+    var insetBox = frame ? frame.getBoundingClientRect() : null;
     var items = nodes.map(function (n) {
       var d = (n.parentNode && n.parentNode.__data__) || {};  // plotly's point: customdata as `data`
-      return { node: n, iso: typeof d.data === "string" ? d.data : null };
+      var inInset = !!(insetBox && n.closest && n.closest("g.geo2"));
+      return { node: n, iso: typeof d.data === "string" ? d.data : null, box: inInset ? insetBox : whole };
     });
     items.sort(function (a, b) { return priority.indexOf(a.iso) - priority.indexOf(b.iso); });
     var kept = [], shown = [];
     items.forEach(function (it) {
       it.node.style.visibility = "";
       var r = it.node.getBoundingClientRect();
+      var box = it.box;
       var inside = r.width > 0 && r.left >= box.left && r.right <= box.right && r.top >= box.top && r.bottom <= box.bottom;
       var clash = kept.some(function (k) {
         return r.left < k.right + 2 && k.left < r.right + 2 && r.top < k.bottom + 1 && k.top < r.bottom + 1;
