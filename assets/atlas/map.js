@@ -54,7 +54,7 @@
     var fr = payload && payload.frames && payload.frames.years[String(view.year)];
     if (!base || !fr) { return null; }
     var inset = view.inset !== false && !!base.layout.geo2;
-    var data = [], st = null;
+    var data = [], st = null, insetStates = null;
     var labelFont = function (tr) {
       return view.labelSize ? assign(tr, { textfont: assign(tr.textfont, { size: view.labelSize }) }) : tr;
     };
@@ -66,6 +66,7 @@
         tr = assign(tr, { z: fr.z, hovertext: fr.text, colorscale: payload.style.colorscale,
                           zmin: payload.style.zmin, zmax: payload.style.zmax });
       } else if (name === "inset-states") {
+        insetStates = tr.locations;
         tr = assign(tr, { z: pickBy(fr.z, tr.meta.index), hovertext: pickBy(fr.text, tr.meta.index),
                           colorscale: payload.style.colorscale, zmin: payload.style.zmin, zmax: payload.style.zmax });
       } else if (name === "contested") {
@@ -78,8 +79,9 @@
       } else if (name === "outline-dark" || name === "outline-light") {
         tr = outlineTraces(st || base.data[1], view.country, view.highlight || [])[name === "outline-dark" ? 0 : 1];
       } else if (name === "inset-outline-dark" || name === "inset-outline-light") {
-        var only = base.data.filter(function (t) { return t.name === "inset-states"; })[0].locations;
-        tr = outlineTraces(st || base.data[1], view.country, view.highlight || [], "geo2", only)[name === "inset-outline-dark" ? 0 : 1];
+        // (the inset's states trace comes before its outlines: figures.inset_traces)
+        tr = outlineTraces(st || base.data[1], view.country, view.highlight || [], "geo2",
+                           insetStates || [])[name === "inset-outline-dark" ? 0 : 1];
       } else if (name === "labels" || name === "inset-labels") {
         tr = labelFont(tr);  // 12 px, larger in presentation mode (view.labelSize)
       }
@@ -111,7 +113,7 @@
 
   /** Whether a map box of this width shows the inset (dashboard/core/figures.py INSET_MIN_WIDTH,
    *  which the page's meta names). */
-  function insetFits(width, minWidth) { return width >= (minWidth || 560); }
+  function insetFits(width, minWidth) { return width >= (minWidth || 720); }
 
   var loading = null;
   /** Calls back once plotly.js is there (loaded on first use from the address the page names). */

@@ -147,19 +147,25 @@
     return '<table class="ov-table" data-year="' + year + '">' + cap + head + body + foot + "</table>";
   }
 
+  /** Organisation j's statuses in a year's rows: one cell of each (in the legend's order, the
+   *  metadata's) and how many states have it. */
+  function statusesShown(o, rows, j) {
+    var seen = [], count = {};
+    rows.forEach(function (r) {
+      var c = r.cells[j];
+      if (count[c.status] === undefined) { count[c.status] = 0; seen.push(c); }
+      count[c.status] += 1;
+    });
+    var order = o.statuses.map(function (st) { return st.id; });
+    seen.sort(function (a, b) { return order.indexOf(a.status) - order.indexOf(b.status); });
+    return { seen: seen, count: count };
+  }
+
   /** The statuses present in a year, per organisation, with their colours and how many states. */
   function legendHtml(doc, year) {
     var rows = yearCells(doc, year);
     return '<div class="ov-legend" aria-label="Statuses shown in ' + year + '">' + doc.orgs.map(function (o, j) {
-      var seen = [], n = {};
-      rows.forEach(function (r) {
-        var c = r.cells[j];
-        if (n[c.status] === undefined) { n[c.status] = 0; seen.push(c); }
-        n[c.status] += 1;
-      });
-      // in the legend's order (the metadata's)
-      var order = o.statuses.map(function (s) { return s.id; });
-      seen.sort(function (a, b) { return order.indexOf(a.status) - order.indexOf(b.status); });
+      var shown = statusesShown(o, rows, j), seen = shown.seen, n = shown.count;
       return '<p class="ov-legend-org"><strong>' + esc(o.short_name) + ":</strong> " + seen.map(function (c) {
         return '<span class="ov-legend-item"><span class="swatch" style="background:' + esc(c.color) + '"></span>' +
           esc(c.label) + " (" + n[c.status] + ")</span>";
@@ -275,14 +281,7 @@
     });
     // the legend: per organisation, the statuses shown that year (in the legend's order)
     doc.orgs.forEach(function (o, j) {
-      var seen = [], k = {};
-      rows.forEach(function (r) {
-        var c = r.cells[j];
-        if (k[c.status] === undefined) { k[c.status] = 0; seen.push(c); }
-        k[c.status] += 1;
-      });
-      var order = o.statuses.map(function (st) { return st.id; });
-      seen.sort(function (a, b) { return order.indexOf(a.status) - order.indexOf(b.status); });
+      var shown = statusesShown(o, rows, j), seen = shown.seen, k = shown.count;
       annotations.push({ text: "<b>" + esc(o.short_name) + ":</b> " + seen.map(function (c) {
         return '<span style="color:' + c.color + '">\u25A0</span> ' + esc(c.label) + " (" + k[c.status] + ")";
       }).join("   "), xref: "paper", yref: "paper", x: 0, xanchor: "left", yanchor: "top", showarrow: false,

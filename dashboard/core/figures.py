@@ -67,7 +67,7 @@ REGIONS: dict[str, dict[str, Any]] = {
 INSET_WINDOW = {"lon": (26.0, 51.0), "lat": (38.3, 48.7)}
 INSET_STATES = ("MDA", "GEO", "ARM", "AZE")
 INSET_DOMAIN = {"x": [0.0, 0.25], "y": [0.0, 0.31]}
-INSET_MIN_WIDTH = 560
+INSET_MIN_WIDTH = 720  # (below it the inset would be under 180 px wide: Armenia under 24 px)
 INSET_GEO: dict[str, Any] = {**_regional(INSET_WINDOW["lon"], INSET_WINDOW["lat"]), "domain": INSET_DOMAIN,
                              "showframe": True, "framecolor": "#3c3c3c", "framewidth": 1}
 INSET_TITLE = "Moldova and the South Caucasus, enlarged"
